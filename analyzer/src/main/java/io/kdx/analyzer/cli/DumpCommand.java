@@ -1,0 +1,69 @@
+package io.kdx.analyzer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kdx.dump.Dump;
+import io.kdx.dump.DumpException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The one shape of every command that reads a dump: {@code kdx COMMAND [options] DUMP [ARGS...]},
+ * symbols by {@code -s PATH}, {@code --json} for machine-readable output. Options may stand before or
+ * after DUMP (picocli mixes options and positionals). Subclasses implement {@link #run(Dump)}.
+ */
+public abstract class DumpCommand implements Callable<Integer> {
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    protected CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DUMP", description = "the dump file (vmcore, kdump, flattened; several files for a split dump with --split-part)")
+    protected Path dumpPath;
+
+    @Option(names = "--split-part", paramLabel = "FILE", description = "further files of a split dump (makedumpfile --split)")
+    protected List<Path> splitParts = List.of();
+
+    @Option(names = {"-s", "--symbols"}, paramLabel = "PATH", description = "vmlinux, symbol pack, or a directory holding one")
+    protected Path symbolsPath;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    protected boolean json;
+
+    protected PrintStream out() {
+        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
+    }
+
+    /** Opens the dump named on the command line, checking first what a user can get wrong. */
+    protected Dump openDump() throws DumpException {
+        Path[] files = new Path[1 + splitParts.size()];
+        files[0] = dumpPath;
+        for (int i = 0; i < splitParts.size(); i++) files[i + 1] = splitParts.get(i);
+        for (Path f : files) {
+            if (!Files.exists(f)) throw new DumpException(f, "no such file");
+            if (Files.isDirectory(f)) throw new DumpException(f, "is a directory, not a dump file");
+            if (!Files.isReadable(f)) throw new DumpException(f, "permission denied");
+        }
+        return Dump.open(files);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (Dump dump = openDump()) {
+            int rc = run(dump);
+            if (rc == ExitCodes.OK && (dump.metadata().incomplete() || dump.metadata().truncated())) {
+                return ExitCodes.INCOMPLETE_DUMP;
+            }
+            return rc;
+        }
+    }
+
+    protected abstract int run(Dump dump) throws Exception;
+}

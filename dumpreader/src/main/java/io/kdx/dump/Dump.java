@@ -1,0 +1,55 @@
+package io.kdx.dump;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * A crash dump seen as physical memory: pages by page frame number (pfn), the CPU register notes,
+ * VMCOREINFO and the dump's own metadata. Implementations are read-only, memory-mapped, and safe
+ * for concurrent reads from many threads.
+ */
+public interface Dump extends AutoCloseable {
+
+    /** The file (the first one of a split dump). */
+    Path path();
+
+    DumpMetadata metadata();
+
+    int pageSize();
+
+    /** One past the highest pfn the dump describes. */
+    long maxPfn();
+
+    /** What the dump says of this pfn, without decompressing anything. */
+    PageState pageState(long pfn);
+
+    /**
+     * Reads one page into {@code dst} (at least {@link #pageSize()} bytes from offset 0).
+     * Returns PRESENT or ZERO when {@code dst} was filled; otherwise {@code dst} is left untouched
+     * and the state says why (EXCLUDED, LOST, NOT_IN_DUMP). Hot path: allocates nothing.
+     * Throws {@link DumpException} only for a corrupt page (bad descriptor, wrong decompressed size).
+     */
+    PageState readPage(long pfn, MemorySegment dst);
+
+    /** Every pfn whose state is PRESENT or ZERO, ascending. */
+    void forEachPresentPfn(LongConsumer action);
+
+    /** Number of pfns that {@link #forEachPresentPfn} visits. */
+    long presentPages();
+
+    /** NT_PRSTATUS of each CPU, in note order (CPU 0 first). */
+    List<PrStatus> prstatus();
+
+    /** VMCOREINFO as found in the dump; {@link VmcoreInfo#EMPTY} when it carries none. */
+    VmcoreInfo vmcoreinfo();
+
+    @Override
+    void close();
+
+    /** Opens a dump of any supported format; several files form one split dump. */
+    static Dump open(Path... files) throws DumpException {
+        return Dumps.open(files);
+    }
+}

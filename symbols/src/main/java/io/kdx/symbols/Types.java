@@ -1,0 +1,30 @@
+package io.kdx.symbols;
+
+import java.util.OptionalLong;
+
+/** The DWARF type view. Types are materialised on first use and cached. */
+public interface Types {
+
+    /** A struct (or, failing that, a union) definition by tag name, or null. */
+    Type struct(String name);
+
+    /** A named type of any kind: "struct x", "union x", "enum x", or a typedef or base type name; or null. */
+    Type named(String name);
+
+    /** An enumerator's value by name (e.g. SB_FREEZE_COMPLETE), from any enum. */
+    OptionalLong enumerator(String name);
+
+    /** The declared type of a global variable, or null. */
+    Type variableType(String name);
+
+    /**
+     * Byte offset of a member path inside a struct ("s_writers.frozen", "tasks.next"); members of
+     * anonymous structs and unions are reachable directly, as in C. Empty when there is no such member.
+     */
+    default OptionalLong offsetOf(String struct, String memberPath) {
+        Type t = struct(struct);
+        if (t == null) return OptionalLong.empty();
+        Member m = t.member(memberPath);
+        return m == null ? OptionalLong.empty() : OptionalLong.of(m.offset());
+    }
+}
