@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Side-by-side: crash, drgn and kdx doing the same triage of one dump, as whole processes.
+#   benchmarks/compare.sh DUMP VMLINUX [ROUNDS]
+# Each round runs the three tools in turn (alternating, so none gets a warmer page cache):
+#   crash -s with sys, ps, bt -a, foreach UN bt, mount, log
+#   drgn  (peers/drgn_triage.py): tasks, every stack, mounts with freeze levels, the log
+#   kdx   run: sys, ps, bt -a, mount, log, and analyze; cold (no symbol pack cached) and warm.
+# Prints the median wall time and peak RSS of each, and the ratios kdx/crash and kdx/drgn.
+# Where a peer fails or answers wrongly on the dump, its row says so beside its time.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+dump="${1:?usage: compare.sh DUMP VMLINUX [ROUNDS]}"
+vmlinux="${2:?usage: compare.sh DUMP VMLINUX [ROUNDS]}"
+rounds="${3:-3}"
+work="$(mktemp -d /tmp/kdx-compare.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+"$root/kdx" --version >/dev/null   # builds the jar once, outside the measurement
+pack_cache="${KDX_CACHE:-$HOME/.cache/kdx}/symbols"
+
+measure() { # name, then the command; appends "seconds rss_kib exit" to $work/name.times
+    local name="$1"; shift
+    local rc=0
+    /usr/bin/time -f "%e %M" -o "$work/$name.one" "$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
+    echo "$(tail -n 1 "$work/$name.one") $rc" >>"$work/$name.times"
+}
+
+for ((r = 1; r <= rounds; r++)); do
+    measure crash timeout 600 crash -s "$vmlinux" "$dump" -i "$here/peers/crash.cmds"
+    measure drgn timeout 600 /usr/bin/python3 "$here/peers/drgn_triage.py" "$dump" "$vmlinux"
+    rm -rf "$pack_cache"
+    measure kdx-cold "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
+    measure kdx-warm "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+note() { # what went wrong with a tool on this dump, in a few words
+    local name="$1"
+    case "$name" in
+        crash) if grep -q "invalid size request" "$work/crash.out" "$work/crash.err" 2>/dev/null; then echo "bt fails: invalid size request"; fi
+               if ! grep -q "PID" "$work/crash.out" 2>/dev/null; then echo "no task list"; fi ;;
+        drgn)  if grep -q "bt failed" "$work/drgn.out" 2>/dev/null; then echo "some stacks failed"; fi
+               if [[ ! -s "$work/drgn.out" ]]; then head -c 80 "$work/drgn.err" | tr '\n' ' '; fi ;;
+    esac
+}
+declare -A T M
+printf '%-10s %10s %12s  %s\n' tool "median s" "peak RSS MiB" "notes"
+for name in crash drgn kdx-cold kdx-warm; do
+    T[$name]=$(awk '{print $1}' "$work/$name.times" | median)
+    M[$name]=$(awk '{print $2/1024}' "$work/$name.times" | median)
+    fails=$(awk '$3 != 0' "$work/$name.times" | wc -l)
+    n="$(note "$name" | tr '\n' ';')"
+    ((fails)) && n="exit != 0 in $fails of $rounds rounds; $n"
+    printf '%-10s %10.2f %12.0f  %s\n' "$name" "${T[$name]}" "${M[$name]}" "$n"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo
+echo "kdx/crash: cold $(ratio "${T[kdx-cold]}" "${T[crash]}"), warm $(ratio "${T[kdx-warm]}" "${T[crash]}")"
+echo "kdx/drgn:  cold $(ratio "${T[kdx-cold]}" "${T[drgn]}"), warm $(ratio "${T[kdx-warm]}" "${T[drgn]}")"
+echo "dump: $dump ($(du -h "$dump" | cut -f1)), vmlinux: $vmlinux, rounds: $rounds, $(nproc) cores"
