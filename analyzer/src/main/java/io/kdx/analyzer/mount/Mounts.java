@@ -1,0 +1,153 @@
+package io.kdx.analyzer.mount;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.MemoryFault;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every mount of every mount namespace. Namespaces are found through the tasks (there is no global
+ * list of them before 6.9): init_task's first, then each other task's nsproxy->mnt_ns. A namespace
+ * keeps its mounts on the list {@code mnt_namespace.list} through {@code mount.mnt_list} up to 6.7,
+ * and in the rb-tree {@code mnt_namespace.mounts} through {@code mount.mnt_node} from 6.8.
+ */
+public final class Mounts {
+    static final int MAX_TASKS = 1 << 22, MAX_MOUNTS = 1 << 20, MAX_DEPTH = 4096;
+
+    private Mounts() {}
+
+    /** The result: the mounts, and one line for each thing that could not be read. */
+    public record Result(List<MountInfo> mounts, List<String> problems) {}
+
+    public static Result list(Kernel k) {
+        List<String> problems = new ArrayList<>();
+        List<MountInfo> out = new ArrayList<>();
+        FreezeLevel freeze = FreezeLevel.of(k);
+        for (long ns : namespaces(k, problems)) {
+            try {
+                for (long m : mountsOf(k, ns)) out.add(describe(k, freeze, ns, m, problems));
+            } catch (MemoryFault f) {
+                problems.add(String.format("mount namespace 0x%x: mount list unreadable: %s", ns, f.getMessage()));
+            }
+        }
+        return new Result(out, problems);
+    }
+
+    /** Distinct mnt_namespace addresses, init_task's first. */
+    static Set<Long> namespaces(Kernel k, List<String> problems) {
+        Set<Long> out = new LinkedHashSet<>();
+        long init = k.symbol("init_task");
+        if (init == 0) {
+            problems.add("no init_task symbol: mount namespaces cannot be found");
+            return out;
+        }
+        long tasksOff = k.offsetOf("task_struct", "tasks");
+        long nsproxyOff = k.offsetOf("task_struct", "nsproxy");
+        long mntNsOff = k.offsetOf("nsproxy", "mnt_ns");
+        long t = init;
+        for (int n = 0; n < MAX_TASKS; n++) {
+            try {
+                long nsproxy = k.readPointer(t + nsproxyOff);
+                if (nsproxy != 0) {
+                    long ns = k.readPointer(nsproxy + mntNsOff);
+                    if (ns != 0) out.add(ns);
+                }
+                long next = k.readPointer(t + tasksOff) - tasksOff;
+                if (next == init) return out;
+                t = next;
+            } catch (MemoryFault f) {
+                problems.add(String.format("task list broken at task 0x%x (%s): namespaces of later tasks not seen", t, f.getMessage()));
+                return out;
+            }
+        }
+        problems.add("task list longer than " + MAX_TASKS + ": stopped");
+        return out;
+    }
+
+    /** The struct mount addresses of one namespace, in the kernel's order. */
+    static List<Long> mountsOf(Kernel k, long ns) {
+        List<Long> out = new ArrayList<>();
+        if (k.hasMember("mnt_namespace", "list")) { // up to 6.7
+            long head = ns + k.offsetOf("mnt_namespace", "list");
+            long link = k.offsetOf("mount", "mnt_list");
+            long p = k.readPointer(head);
+            while (p != head && p != 0 && out.size() < MAX_MOUNTS) {
+                out.add(p - link);
+                p = k.readPointer(p);
+            }
+            return out;
+        }
+        // 6.8+: rb_root mounts, ordered by mnt_id_unique; walk it in order.
+        long node = k.readPointer(ns + k.offsetOf("mnt_namespace", "mounts"));
+        long link = k.offsetOf("mount", "mnt_node");
+        long left = k.offsetOf("rb_node", "rb_left"), right = k.offsetOf("rb_node", "rb_right");
+        long[] stack = new long[128];
+        int sp = 0;
+        while ((node != 0 || sp > 0) && out.size() < MAX_MOUNTS) {
+            while (node != 0 && sp < stack.length) {
+                stack[sp++] = node;
+                node = k.readPointer(node + left);
+            }
+            node = stack[--sp];
+            out.add(node - link);
+            node = k.readPointer(node + right);
+        }
+        return out;
+    }
+
+    static MountInfo describe(Kernel k, FreezeLevel freeze, long ns, long m, List<String> problems) {
+        long sb = 0;
+        String fstype = null, device = null, path = null;
+        int frozen = -1, id = -1;
+        try {
+            sb = k.readPointer(m + k.offsetOf("mount", "mnt.mnt_sb"));
+            id = k.readU32(m + k.offsetOf("mount", "mnt_id"));
+            long devname = k.readPointer(m + k.offsetOf("mount", "mnt_devname"));
+            device = devname == 0 ? "none" : k.readCString(devname, 4096);
+            long type = k.readPointer(sb + k.offsetOf("super_block", "s_type"));
+            fstype = k.readCString(k.readPointer(type + k.offsetOf("file_system_type", "name")), 256);
+            frozen = freeze.read(sb);
+            path = mountpoint(k, m);
+        } catch (MemoryFault f) {
+            problems.add(String.format("mount 0x%x: %s", m, f.getMessage()));
+        }
+        return new MountInfo(m, sb, ns, id, fstype, device, path, frozen, frozen < 0 ? null : freeze.name(frozen));
+    }
+
+    /**
+     * The mount point's path, as d_path builds it: climb dentries to the mount's root, then cross
+     * to the parent mount at its mount point, until the namespace's root mount (its own parent).
+     */
+    public static String mountpoint(Kernel k, long m) {
+        long parentOff = k.offsetOf("mount", "mnt_parent");
+        long mpOff = k.offsetOf("mount", "mnt_mountpoint");
+        long rootOff = k.offsetOf("mount", "mnt.mnt_root");
+        long dParent = k.offsetOf("dentry", "d_parent");
+        long dName = k.offsetOf("dentry", "d_name.name");
+        long dLen = k.offsetOf("dentry", "d_name.len");
+        long mnt = k.readPointer(m + parentOff);
+        if (mnt == m) return "/";
+        long d = k.readPointer(m + mpOff);
+        List<String> parts = new ArrayList<>();
+        for (int n = 0; n < MAX_DEPTH; n++) {
+            if (d == k.readPointer(mnt + rootOff)) {
+                long up = k.readPointer(mnt + parentOff);
+                if (up == mnt || up == 0) break;
+                d = k.readPointer(mnt + mpOff);
+                mnt = up;
+                continue;
+            }
+            long parent = k.readPointer(d + dParent);
+            if (parent == d || parent == 0) break; // a filesystem root that is not the mount's root
+            int len = k.readU32(d + dLen);
+            parts.add(k.readCString(k.readPointer(d + dName), Math.min(Math.max(len, 1), 255)));
+            d = parent;
+        }
+        if (parts.isEmpty()) return "/";
+        StringBuilder sb = new StringBuilder();
+        for (int i = parts.size() - 1; i >= 0; i--) sb.append('/').append(parts.get(i));
+        return sb.toString();
+    }
+}
