@@ -66,6 +66,29 @@ public interface Kernel extends AutoCloseable {
     /** The kernel release from the dump (init_uts_ns or VMCOREINFO OSRELEASE). */
     String release();
 
+    /** Whether {@code vaddr} can be read (mapped, and its page is in the dump). */
+    default boolean isReadable(long vaddr) {
+        try {
+            readU8(vaddr);
+            return true;
+        } catch (MemoryFault f) {
+            return false;
+        }
+    }
+
+    /** What kdx noticed while opening the dump (mismatched vmlinux, guessed values); empty when nothing. */
+    default java.util.List<String> notes() {
+        return java.util.List.of();
+    }
+
+    /**
+     * A value derived once per kernel (struct layouts resolved into offsets), keyed by its class.
+     * Implementations cache it; the default computes it each time.
+     */
+    default <T> T cached(Class<T> key, java.util.function.Function<Kernel, T> make) {
+        return make.apply(this);
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,39 @@
+package io.kdx.analyzer.kernel;
+
+import io.kdx.analyzer.x86_64.X86_64;
+import io.kdx.dump.Dump;
+import io.kdx.dump.DumpException;
+import io.kdx.symbols.KernelSymbols;
+
+/** Opens the kernel model of a dump. */
+public final class Kernels {
+    /** Decoded pages kept per dump (16 MiB with 4 KiB pages). */
+    static final int PAGE_CACHE = 4096;
+
+    private Kernels() {}
+
+    /**
+     * The dumped kernel seen through its own address space. The caller keeps ownership of the dump
+     * and the symbols (closing the Kernel closes neither).
+     *
+     * @throws DumpException when the dump is of an unsupported architecture or KASLR and the page
+     *                       tables cannot be found; the message names the file and the fault
+     */
+    public static Kernel open(Dump dump, KernelSymbols symbols) throws DumpException {
+        String machine = dump.metadata() == null ? null : dump.metadata().machine();
+        if (machine != null && !machine.isBlank() && !machine.equals("x86_64")) {
+            throw new DumpException(dump.path(), "architecture " + machine + " is not supported (only x86_64)");
+        }
+        Arch arch = new X86_64();
+        PhysicalMemory mem = new PhysicalMemory(dump, PAGE_CACHE);
+        KernelLayout layout;
+        try {
+            layout = arch.layout(dump, symbols, mem);
+        } catch (IllegalStateException e) {
+            throw new DumpException(dump.path(), e.getMessage());
+        }
+        DumpKernel k = new DumpKernel(dump, symbols, arch, layout, mem);
+        k.init();
+        return k;
+    }
+}

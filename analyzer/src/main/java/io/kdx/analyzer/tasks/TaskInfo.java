@@ -1,0 +1,55 @@
+package io.kdx.analyzer.tasks;
+
+/**
+ * One task (process or thread) as the kernel recorded it.
+ *
+ * @param task          address of the task_struct
+ * @param pid           task_struct.pid (the global pid; the thread id for threads)
+ * @param tgid          task_struct.tgid (the process id)
+ * @param ppid          real_parent's tgid, as /proc/PID/status PPid (0 for the idle tasks, init and kthreadd)
+ * @param comm          task_struct.comm
+ * @param state         the state as crash prints it: RU IN UN ST TR ZO DE PA ID WA NE, or "??"
+ * @param stateBits     __state (state before 5.14) | exit_state, as read
+ * @param cpu           the CPU it last ran on (thread_info.cpu, task_struct.cpu before 5.16)
+ * @param rssKiB        resident set of its mm in KiB (file + anon + shmem counters, as /proc VmRSS); 0 for kernel threads
+ * @param vszKiB        mm->total_vm in KiB; 0 for kernel threads
+ * @param memPercent    rss as a percentage of totalram_pages, or 0 when unknown
+ * @param lastArrivalNs sched_info.last_arrival (runqueue clock, ns), or -1 when not recorded
+ * @param sinceRunNs    the task's runqueue clock minus last_arrival (how long ago it last ran), or -1
+ * @param active        the current task of its CPU when the dump was taken
+ * @param panicTask     the task that called panic() (the active task of panic_cpu)
+ * @param stack         task_struct.stack: the base of its kernel stack
+ * @param mm            task_struct.mm (0 for kernel threads)
+ */
+public record TaskInfo(
+        long task,
+        int pid,
+        int tgid,
+        int ppid,
+        String comm,
+        String state,
+        long stateBits,
+        int cpu,
+        long rssKiB,
+        long vszKiB,
+        double memPercent,
+        long lastArrivalNs,
+        long sinceRunNs,
+        boolean active,
+        boolean panicTask,
+        long stack,
+        long mm) {
+
+    public boolean isThreadGroupLeader() {
+        return pid == tgid;
+    }
+
+    public boolean isKernelThread() {
+        return mm == 0;
+    }
+
+    /** The state letter /proc/PID/status and ps use (R S D T t X Z P I), or '?'. */
+    public char procLetter() {
+        return TaskStates.procLetter(state);
+    }
+}

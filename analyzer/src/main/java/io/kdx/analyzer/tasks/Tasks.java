@@ -1,0 +1,159 @@
+package io.kdx.analyzer.tasks;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.KernelLists;
+import io.kdx.analyzer.kernel.LongSet;
+import io.kdx.analyzer.kernel.MemoryFault;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The task list: the idle task of each CPU, then every process on init_task.tasks and every thread
+ * of each (signal->thread_head), in kernel list order. Walks are bounded; what could not be read is
+ * reported in {@link Result#notes()}.
+ */
+public final class Tasks {
+    private Tasks() {}
+
+    /** The tasks, and what went wrong while walking them. */
+    public record Result(List<TaskInfo> tasks, List<String> notes) {}
+
+    /** Every process and thread (the idle tasks as pid 0, one per CPU). */
+    public static List<TaskInfo> list(Kernel k) {
+        return walk(k).tasks();
+    }
+
+    public static Result walk(Kernel k) {
+        TaskLayout l = k.cached(TaskLayout.class, TaskLayout::new);
+        CpuState cpus = CpuState.of(k);
+        List<String> notes = new ArrayList<>(cpus.notes());
+        long totalRamPages = totalRamPages(k);
+        List<Long> order = new ArrayList<>();
+        LongSet seen = new LongSet();
+        long init = k.symbol("init_task");
+        if (init == 0) throw new io.kdx.analyzer.kernel.MissingTypeException("no symbol init_task in " + k.symbols().source());
+        seen.add(init);
+        order.add(init);
+        for (int c = 1; c < cpus.idle().length; c++) {
+            long idle = cpus.idle()[c];
+            if (idle != 0 && seen.add(idle)) order.add(idle);
+        }
+        KernelLists.Walk w = KernelLists.listForEach(k, init + l.tasks, l.tasks, KernelLists.DEFAULT_CAP, leader -> {
+            if (seen.add(leader)) order.add(leader);
+            KernelLists.Walk tw = threads(k, l, leader, t -> {
+                if (seen.add(t)) order.add(t);
+                return true;
+            });
+            if (!tw.complete()) notes.add(String.format("threads of task 0x%016x: %s", leader, tw.note()));
+            return true;
+        });
+        if (!w.complete()) notes.add("init_task.tasks: " + w.note());
+        List<TaskInfo> out = new ArrayList<>(order.size());
+        for (long t : order) {
+            try {
+                out.add(read(k, l, cpus, t, totalRamPages));
+            } catch (MemoryFault f) {
+                notes.add(String.format("task 0x%016x unreadable: %s", t, f.getMessage()));
+            }
+        }
+        return new Result(Collections.unmodifiableList(out), List.copyOf(notes));
+    }
+
+    /** Visits the other threads of a thread group (signal->thread_head, or thread_group before 6.7). */
+    static KernelLists.Walk threads(Kernel k, TaskLayout l, long leader, java.util.function.LongPredicate v) {
+        if (l.signal >= 0 && l.signalThreadHead >= 0 && l.threadNode >= 0) {
+            long sig;
+            try {
+                sig = k.readPointer(leader + l.signal);
+            } catch (MemoryFault f) {
+                return new KernelLists.Walk(0, "signal unreadable: " + f.getMessage());
+            }
+            if (sig == 0) return new KernelLists.Walk(0, null); // exited, signal released
+            return KernelLists.listForEach(k, sig + l.signalThreadHead, l.threadNode, KernelLists.DEFAULT_CAP, v);
+        }
+        if (l.threadGroup >= 0) {
+            return KernelLists.listForEach(k, leader + l.threadGroup, l.threadGroup, KernelLists.DEFAULT_CAP, v);
+        }
+        return new KernelLists.Walk(0, "no thread list in task_struct");
+    }
+
+    static TaskInfo read(Kernel k, TaskLayout l, CpuState cpus, long t, long totalRamPages) {
+        int pid = k.readU32(t + l.pid);
+        int tgid = k.readU32(t + l.tgid);
+        long parent = k.readPointer(t + l.realParent);
+        int ppid = 0;
+        if (pid != 0 && parent != 0 && parent != t) {
+            try {
+                ppid = k.readU32(parent + l.tgid);
+            } catch (MemoryFault f) {
+                ppid = -1;
+            }
+        }
+        String comm = k.readCString(t + l.comm, 16);
+        long bits = l.stateSize == 8 ? k.readU64(t + l.state) : k.readU32(t + l.state) & 0xffff_ffffL;
+        if (l.exitState >= 0) bits |= k.readU32(t + l.exitState) & 0xffff_ffffL;
+        int cpu = l.cpu >= 0 ? k.readU32(t + l.cpu) : 0;
+        long stack = l.stack >= 0 ? k.readPointer(t + l.stack) : 0;
+        long mm = k.readPointer(t + l.mm);
+        long rssPages = 0, vmPages = 0;
+        if (mm != 0) {
+            try {
+                rssPages = rssPages(k, l, mm);
+                vmPages = l.mmTotalVm >= 0 ? k.readU64(mm + l.mmTotalVm) : 0;
+            } catch (MemoryFault f) {
+                rssPages = 0;
+            }
+        }
+        long kib = k.dump().pageSize() / 1024;
+        long last = -1, since = -1;
+        if (l.lastArrival >= 0) {
+            last = k.readU64(t + l.lastArrival);
+            long clock = cpu >= 0 && cpu < cpus.clock().length ? cpus.clock()[cpu] : -1;
+            if (clock > 0 && last > 0 && Long.compareUnsigned(clock, last) >= 0) since = clock - last;
+        }
+        boolean active = cpu >= 0 && cpu < cpus.current().length && cpus.current()[cpu] == t;
+        if (!active) {
+            for (long cur : cpus.current()) if (cur == t) active = true;
+        }
+        boolean panic = cpus.panicTask() == t;
+        double pct = totalRamPages > 0 ? 100.0 * rssPages / totalRamPages : 0;
+        return new TaskInfo(t, pid, tgid, ppid, comm, TaskStates.crashName(bits), bits, cpu,
+                rssPages * kib, vmPages * kib, pct, last, since, active, panic, stack, mm);
+    }
+
+    /** get_mm_rss(): file + anon + shmem pages (include/linux/mm.h); clamped at 0 like the kernel. */
+    static long rssPages(Kernel k, TaskLayout l, long mm) {
+        if (l.mmRssStat < 0) return 0;
+        long base = mm + l.mmRssStat;
+        long sum = counter(k, l, base, l.mmFilePages) + counter(k, l, base, l.mmAnonPages)
+                + counter(k, l, base, l.mmShmemPages);
+        return Math.max(0, sum);
+    }
+
+    private static long counter(Kernel k, TaskLayout l, long base, int index) {
+        long c = base + l.rssCounterStride * index;
+        if (!l.rssPercpuCounter) return Math.max(0, k.readU64(c));
+        long v = k.readU64(c + l.percpuCounterCount);
+        long pcp = k.readPointer(c + l.percpuCounterCounters);
+        if (pcp != 0) {
+            for (int cpu = 0; cpu < k.nrCpus(); cpu++) v += k.readU32(k.perCpu(pcp, cpu)); // s32 per CPU
+        }
+        return Math.max(0, v);
+    }
+
+    /** totalram_pages: _totalram_pages (atomic_long_t, 5.0+) or the older unsigned long variable. */
+    static long totalRamPages(Kernel k) {
+        try {
+            long a = k.symbol("_totalram_pages");
+            if (a != 0) return k.readU64(a);
+            if (k.types().variableType("totalram_pages") != null) {
+                a = k.symbol("totalram_pages");
+                if (a != 0) return k.readU64(a);
+            }
+        } catch (MemoryFault f) {
+            return 0;
+        }
+        return 0;
+    }
+}
