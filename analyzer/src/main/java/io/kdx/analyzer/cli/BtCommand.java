@@ -1,0 +1,106 @@
+package io.kdx.analyzer.cli;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.stack.Backtrace;
+import io.kdx.analyzer.stack.Frame;
+import io.kdx.analyzer.stack.Unwinder;
+import io.kdx.analyzer.tasks.TaskInfo;
+import io.kdx.analyzer.tasks.Tasks;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kdx bt}: kernel stacks of tasks, crash-like. */
+@Command(name = "bt", mixinStandardHelpOptions = true,
+        description = {"Kernel stack of tasks: the given PIDs, the tasks active on each CPU (-a), every task (--all-tasks),",
+                "or by default the panic task (else the active tasks). Frames found by scanning the stack are unreliable and marked '?'.",
+                "JSON per task: pid, comm, task, state, cpu, frames [{level, function, offset, address, sp, module, how}], note."})
+public final class BtCommand extends KernelCommand {
+
+    @Parameters(index = "1..*", paramLabel = "PID", description = "pids of the tasks to show")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "-a", description = "the task active on each CPU")
+    boolean active;
+
+    @Option(names = "--all-tasks", description = "every task")
+    boolean allTasks;
+
+    @Override
+    protected int run(Kernel kernel) throws Exception {
+        List<TaskInfo> all = Tasks.list(kernel);
+        List<TaskInfo> chosen = new ArrayList<>();
+        for (int pid : pids) {
+            boolean found = false;
+            for (TaskInfo t : all) {
+                if (t.pid() == pid) {
+                    chosen.add(t);
+                    found = true;
+                    if (pid != 0) break; // pid 0: the idle task of every CPU
+                }
+            }
+            if (!found) throw new InputException(dumpPath + ": no task with pid " + pid);
+        }
+        if (allTasks) chosen.addAll(all);
+        if (active) for (TaskInfo t : all) if (t.active()) chosen.add(t);
+        if (chosen.isEmpty()) {
+            for (TaskInfo t : all) if (t.panicTask()) chosen.add(t);
+            if (chosen.isEmpty()) for (TaskInfo t : all) if (t.active()) chosen.add(t);
+        }
+        PrintStream out = out();
+        List<Map<String, Object>> docs = new ArrayList<>();
+        boolean first = true;
+        for (TaskInfo t : chosen) {
+            Backtrace bt = Unwinder.trace(kernel, t);
+            if (json) {
+                docs.add(doc(t, bt));
+                continue;
+            }
+            if (!first) out.println();
+            first = false;
+            out.printf("PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"%s%n", t.pid(), t.task(), t.cpu(), t.comm(),
+                    t.panicTask() ? "  (panic)" : t.active() ? "  (active)" : "");
+            for (Frame f : bt.frames()) out.println(line(f));
+            if (bt.note() != null) out.println("    (" + bt.note() + ")");
+        }
+        if (json) out.println(JSON.writeValueAsString(docs));
+        return ExitCodes.OK;
+    }
+
+    /** crash's frame line: {@code #N [sp] function+off at address}, '?' before unreliable ones. */
+    static String line(Frame f) {
+        String name = f.function() == null ? "(unknown)" : f.function() + "+0x" + Long.toHexString(f.offset());
+        if (f.module() != null) name += " [" + f.module() + "]";
+        return String.format("%s#%-2d [%016x] %s%s at %016x", f.level() < 10 ? " " : "", f.level(), f.sp(),
+                f.reliable() ? "" : "? ", name, f.address());
+    }
+
+    static Map<String, Object> doc(TaskInfo t, Backtrace bt) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", t.pid());
+        m.put("comm", t.comm());
+        m.put("task", String.format("0x%016x", t.task()));
+        m.put("state", t.state());
+        m.put("cpu", t.cpu());
+        List<Map<String, Object>> frames = new ArrayList<>();
+        for (Frame f : bt.frames()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("level", f.level());
+            fm.put("function", f.function());
+            fm.put("offset", f.offset());
+            fm.put("address", String.format("0x%016x", f.address()));
+            fm.put("sp", String.format("0x%016x", f.sp()));
+            fm.put("module", f.module());
+            fm.put("how", f.how());
+            frames.add(fm);
+        }
+        m.put("frames", frames);
+        m.put("note", bt.note());
+        return m;
+    }
+}

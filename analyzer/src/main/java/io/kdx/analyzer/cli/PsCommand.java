@@ -1,0 +1,63 @@
+package io.kdx.analyzer.cli;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.tasks.TaskInfo;
+import io.kdx.analyzer.tasks.Tasks;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code kdx ps}: every process and thread, with crash's columns. */
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = {"List every process and thread of the dumped kernel, as crash's ps does.",
+                "'>' marks the task active on a CPU. JSON keys: pid, tgid, ppid, cpu, task, state, comm, rss, vsz (KiB), mem_percent, active, panic, last_arrival_ns, since_run_ns."})
+public final class PsCommand extends KernelCommand {
+
+    @Override
+    protected int run(Kernel kernel) throws Exception {
+        Tasks.Result r = Tasks.walk(kernel);
+        PrintStream out = out();
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (TaskInfo t : r.tasks()) rows.add(row(t));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("tasks", rows);
+            doc.put("notes", r.notes());
+            out.println(JSON.writeValueAsString(doc));
+        } else {
+            out.println("      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM");
+            for (TaskInfo t : r.tasks()) out.println(line(t));
+            for (String n : r.notes()) System.err.println("kdx: note: " + n);
+        }
+        return ExitCodes.OK;
+    }
+
+    static String line(TaskInfo t) {
+        String comm = t.isKernelThread() ? "[" + t.comm() + "]" : t.comm();
+        return String.format("%s %7d %7d %3d  %016x  %2s  %4.1f %8d %8d  %s",
+                t.active() ? ">" : " ", t.pid(), t.ppid(), t.cpu(), t.task(), t.state(), t.memPercent(),
+                t.vszKiB(), t.rssKiB(), comm);
+    }
+
+    static Map<String, Object> row(TaskInfo t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", t.pid());
+        m.put("tgid", t.tgid());
+        m.put("ppid", t.ppid());
+        m.put("cpu", t.cpu());
+        m.put("task", String.format("0x%016x", t.task()));
+        m.put("state", t.state());
+        m.put("comm", t.comm());
+        m.put("rss", t.rssKiB());
+        m.put("vsz", t.vszKiB());
+        m.put("mem_percent", Math.round(t.memPercent() * 10) / 10.0);
+        m.put("active", t.active());
+        m.put("panic", t.panicTask());
+        m.put("last_arrival_ns", t.lastArrivalNs());
+        m.put("since_run_ns", t.sinceRunNs());
+        return m;
+    }
+}
