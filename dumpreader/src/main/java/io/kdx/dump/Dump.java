@@ -45,11 +45,26 @@ public interface Dump extends AutoCloseable {
     /** VMCOREINFO as found in the dump; {@link VmcoreInfo#EMPTY} when it carries none. */
     VmcoreInfo vmcoreinfo();
 
+    /** QEMU's per-vCPU state notes (dump-guest-memory), in note order; empty for other producers. */
+    default List<QemuCpuState> qemuCpuStates() {
+        return List.of();
+    }
+
+    /** Hits and misses of the shared cache of decompressed pages ({@link PageCacheStats#NONE} when there is none). */
+    default PageCacheStats cacheStats() {
+        return PageCacheStats.NONE;
+    }
+
     @Override
     void close();
 
     /** Opens a dump of any supported format; several files form one split dump. */
     static Dump open(Path... files) throws DumpException {
-        return Dumps.open(files);
+        return Dumps.open(DumpOptions.defaults(), files);
+    }
+
+    /** Opens a dump with explicit chunk and cache sizes. */
+    static Dump open(DumpOptions options, Path... files) throws DumpException {
+        return Dumps.open(options, files);
     }
 }

@@ -1,0 +1,115 @@
+package io.kdx.dump.cache;
+
+import io.kdx.dump.PageCacheStats;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * A bounded cache of decompressed pages keyed by pfn, shared by threads without one global lock: the
+ * pages live off-heap in one slab, grouped into small sets (up to 8 ways) each with its own
+ * {@link StampedLock}; a lookup is an optimistic read validated after the copy.
+ *
+ * <p>Scan resistance: a new page enters with frequency 0 and replaces the way of lowest frequency;
+ * a hit raises the way's frequency (up to 3); frequencies age only when every way of the set is hot.
+ * So a sequential scan churns through the cold ways and leaves the pages that are read repeatedly.
+ */
+public final class PageCache {
+    private static final int MAX_WAYS = 8, MAX_FREQ = 3;
+
+    private final int pageSize, ways, sets;
+    private final MemorySegment slab;
+    private final long[] keys; // pfn + 1; 0 = empty
+    private final byte[] freq;
+    private final StampedLock[] locks;
+    private final LongAdder hits = new LongAdder(), misses = new LongAdder();
+
+    /** A cache of {@code capacityPages} pages (0 disables it), allocated in {@code arena}. */
+    public PageCache(Arena arena, int pageSize, int capacityPages) {
+        this.pageSize = pageSize;
+        this.ways = Math.max(1, Math.min(MAX_WAYS, capacityPages));
+        this.sets = capacityPages == 0 ? 0 : Math.max(1, capacityPages / ways);
+        int cap = sets * ways;
+        this.slab = cap == 0 ? MemorySegment.NULL : arena.allocate((long) cap * pageSize, 64);
+        this.keys = new long[cap];
+        this.freq = new byte[cap];
+        this.locks = new StampedLock[sets];
+        for (int i = 0; i < sets; i++) locks[i] = new StampedLock();
+    }
+
+    public int capacity() {
+        return sets * ways;
+    }
+
+    private int set(long pfn) {
+        long h = pfn * 0x9E3779B97F4A7C15L;
+        return (int) ((h >>> 32) % sets);
+    }
+
+    /** Copies the cached page of {@code pfn} into {@code dst} and returns true, or returns false (a miss). */
+    public boolean get(long pfn, MemorySegment dst) {
+        if (sets == 0) {
+            misses.increment();
+            return false;
+        }
+        int s = set(pfn);
+        StampedLock lock = locks[s];
+        long stamp = lock.tryOptimisticRead();
+        int way = lookup(s, pfn);
+        if (way >= 0) MemorySegment.copy(slab, (long) way * pageSize, dst, 0, pageSize);
+        if (!lock.validate(stamp)) {
+            stamp = lock.readLock();
+            try {
+                way = lookup(s, pfn);
+                if (way >= 0) MemorySegment.copy(slab, (long) way * pageSize, dst, 0, pageSize);
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+        if (way < 0) {
+            misses.increment();
+            return false;
+        }
+        if (freq[way] < MAX_FREQ) freq[way]++; // a racy increment loses at worst one count
+        hits.increment();
+        return true;
+    }
+
+    private int lookup(int s, long pfn) {
+        long key = pfn + 1;
+        int base = s * ways;
+        for (int i = base; i < base + ways; i++) if (keys[i] == key) return i;
+        return -1;
+    }
+
+    /** Stores {@code page[0, pageSize)} as the page of {@code pfn}. */
+    public void put(long pfn, byte[] page) {
+        if (sets == 0) return;
+        int s = set(pfn);
+        StampedLock lock = locks[s];
+        long stamp = lock.writeLock();
+        try {
+            if (lookup(s, pfn) >= 0) return;
+            int base = s * ways, victim = base;
+            for (int i = base; i < base + ways; i++) {
+                if (keys[i] == 0) { victim = i; break; }
+                if (freq[i] < freq[victim]) victim = i;
+            }
+            if (keys[victim] != 0 && freq[victim] > 0) { // every way is hot: age them all
+                for (int i = base; i < base + ways; i++) freq[i]--;
+            }
+            keys[victim] = 0;
+            MemorySegment.copy(page, 0, slab, ValueLayout.JAVA_BYTE, (long) victim * pageSize, pageSize);
+            freq[victim] = 0;
+            keys[victim] = pfn + 1;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    public PageCacheStats stats() {
+        return new PageCacheStats(hits.sum(), misses.sum(), capacity());
+    }
+}

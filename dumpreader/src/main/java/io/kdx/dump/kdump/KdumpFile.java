@@ -1,0 +1,62 @@
+package io.kdx.dump.kdump;
+
+import io.kdx.dump.DumpException;
+import io.kdx.dump.io.ByteSource;
+import io.kdx.dump.io.MappedFile;
+import java.nio.file.Path;
+
+/**
+ * One compressed-kdump file (a whole dump, or one part of a makedumpfile --split set): its source bytes
+ * (mapped, or the logical file of a flattened one), header, and where its page descriptors start.
+ * Descriptors are 24 bytes {i64 offset; u32 size; u32 flags; u64 page_flags}, one per dumpable pfn in
+ * [startPfn, endPfn), in pfn order.
+ */
+final class KdumpFile {
+    static final int DESC_SIZE = 24;
+
+    final ByteSource src;
+    final MappedFile mapped;
+    final KdumpHeader h;
+    final boolean flattened;
+    long rankBase;   // rank of startPfn in the dumpable bitmap
+    long nDesc;      // descriptors this file holds
+    long zeroPage = -1; // file offset of the shared zero page, or -1
+    boolean truncated;
+
+    KdumpFile(MappedFile mapped, ByteSource src, KdumpHeader h, boolean flattened) {
+        this.mapped = mapped;
+        this.src = src;
+        this.h = h;
+        this.flattened = flattened;
+    }
+
+    Path path() {
+        return mapped.path();
+    }
+
+    /** Called once the bitmap is known: counts descriptors, finds the zero page, detects truncation. */
+    void layout(Bitmap dumpable, int pageSize) {
+        rankBase = dumpable.rank(h.startPfn());
+        nDesc = dumpable.rank(h.endPfn()) - rankBase;
+        long descEnd = h.descriptorOffset() + nDesc * DESC_SIZE;
+        if (flattened && ((FlattenedFile) src).truncated()) truncated = true;
+        if (descEnd > src.size()) {
+            truncated = true;
+        } else if (nDesc > 0) {
+            long last = h.descriptorOffset() + (nDesc - 1) * DESC_SIZE;
+            long off = src.getLong(last), size = src.getInt(last + 8) & 0xffffffffL;
+            if (off > 0 && off + size > src.size()) truncated = true;
+        }
+        // makedumpfile and QEMU write the shared zero page first, where the page data begins
+        if (src.contains(descEnd, pageSize) && allZero(descEnd, pageSize)) zeroPage = descEnd;
+    }
+
+    private boolean allZero(long off, int len) {
+        for (int i = 0; i < len; i += 8) if (src.getLong(off + i) != 0) return false;
+        return true;
+    }
+
+    DumpException corrupt(long pfn, String what) {
+        return new DumpException(path(), "pfn " + pfn + " (0x" + Long.toHexString(pfn) + "): " + what);
+    }
+}
