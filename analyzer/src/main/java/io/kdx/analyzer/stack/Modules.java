@@ -1,0 +1,102 @@
+package io.kdx.analyzer.stack;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.KernelLists;
+import io.kdx.analyzer.kernel.MemoryFault;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The loaded modules (the "modules" list of struct module) with their text ranges and, read on
+ * demand, their own symbol tables (module->kallsyms: Elf64_Sym symtab, num_symtab, strtab).
+ * Ranges: core_layout {base, size} up to 6.3, mem[MOD_TEXT] {base, size} from 6.4.
+ */
+public final class Modules {
+    public record Module(long address, String name, long base, long size, long kallsyms) {}
+
+    public record Sym(String name, long value) {}
+
+    private final Kernel k;
+    private final List<Module> list;
+    private final String note;
+
+    private Modules(Kernel k, List<Module> list, String note) {
+        this.k = k;
+        this.list = list;
+        this.note = note;
+    }
+
+    public static Modules of(Kernel k) {
+        return k.cached(Modules.class, Modules::read);
+    }
+
+    public List<Module> list() {
+        return list;
+    }
+
+    /** Why the module list is incomplete, or null. */
+    public String note() {
+        return note;
+    }
+
+    private static Modules read(Kernel k) {
+        List<Module> out = new ArrayList<>();
+        long head = k.symbol("modules");
+        if (head == 0 || !k.hasMember("module", "list")) return new Modules(k, out, "no module list in the symbols");
+        try {
+            long list = k.offsetOf("module", "list");
+            long name = k.offsetOf("module", "name");
+            long base, size;
+            if (k.hasMember("module", "core_layout.base")) {
+                base = k.offsetOf("module", "core_layout.base");
+                size = k.offsetOf("module", "core_layout.size");
+            } else {
+                base = k.offsetOf("module", "mem"); // mem[MOD_TEXT = 0]: struct module_memory {base; size; ...}
+                size = base + k.offsetOf("module_memory", "size");
+            }
+            long kallsyms = k.hasMember("module", "kallsyms") ? k.offsetOf("module", "kallsyms") : -1;
+            KernelLists.Walk w = KernelLists.listForEach(k, head, list, 4096, m -> {
+                out.add(new Module(m, k.readCString(m + name, 56), k.readPointer(m + base),
+                        k.readU32(m + size) & 0xffff_ffffL, kallsyms >= 0 ? k.readPointer(m + kallsyms) : 0));
+                return true;
+            });
+            return new Modules(k, List.copyOf(out), w.note());
+        } catch (MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
+            return new Modules(k, List.copyOf(out), "module list: " + e.getMessage());
+        }
+    }
+
+    public Module moduleOf(long a) {
+        for (Module m : list) {
+            if (Long.compareUnsigned(a, m.base) >= 0 && Long.compareUnsigned(a, m.base + m.size) < 0) return m;
+        }
+        return null;
+    }
+
+    /** The module symbol with the greatest value <= a, or null. */
+    public Sym lookup(Module m, long a) {
+        if (m.kallsyms == 0) return null;
+        try {
+            long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
+            long num = k.readU32(m.kallsyms + k.offsetOf("mod_kallsyms", "num_symtab")) & 0xffff_ffffL;
+            long strtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "strtab"));
+            long best = -1, bestVal = 0;
+            for (long i = 0; i < Math.min(num, 200_000); i++) {
+                long e = symtab + 24 * i; // Elf64_Sym: st_name u32, st_info, st_other, st_shndx u16, st_value, st_size
+                long v = k.readU64(e + 8);
+                if (v == 0 || Long.compareUnsigned(v, a) > 0) continue;
+                int info = k.readU8(e + 4);
+                if ((info & 0xf) != 2) continue; // STT_FUNC
+                if (best < 0 || Long.compareUnsigned(v, bestVal) > 0) {
+                    best = i;
+                    bestVal = v;
+                }
+            }
+            if (best < 0) return null;
+            int nameOff = k.readU32(symtab + 24 * best);
+            return new Sym(k.readCString(strtab + (nameOff & 0xffff_ffffL), 128), bestVal);
+        } catch (MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
+            return null;
+        }
+    }
+}
