@@ -1,0 +1,109 @@
+package io.kdx.symbols;
+
+import io.kdx.symbols.dwarf.DwarfTypes;
+import io.kdx.symbols.elf.ElfFile;
+import io.kdx.symbols.elf.SymbolTable;
+import io.kdx.symbols.orc.OrcIndex;
+import io.kdx.symbols.orc.OrcReader;
+import java.nio.file.Path;
+
+/**
+ * A vmlinux opened directly: the symbol table and identity are read at open (tens of
+ * milliseconds); DWARF is indexed on the first call to {@link #types()}, ORC on the first {@link #orc()}.
+ */
+public final class VmlinuxSymbols implements KernelSymbols {
+    private final ElfFile elf;
+    private final SymbolTable symbols;
+    private final String buildId;
+    private final String banner;
+    private final String release;
+    private volatile DwarfTypes types;
+    private volatile OrcIndex orc;
+    private volatile boolean orcRead;
+
+    private VmlinuxSymbols(ElfFile elf) throws SymbolsException {
+        this.elf = elf;
+        this.symbols = SymbolTable.fromElf(elf);
+        this.buildId = elf.buildId();
+        long b = symbols.address("linux_banner");
+        String s = b == 0 ? null : elf.stringAt(b);
+        this.banner = s == null ? null : s.stripTrailing();
+        this.release = Banner.release(banner);
+    }
+
+    public static VmlinuxSymbols open(Path path) throws SymbolsException {
+        ElfFile elf = ElfFile.open(path);
+        try {
+            return new VmlinuxSymbols(elf);
+        } catch (SymbolsException | RuntimeException e) {
+            elf.close();
+            if (e instanceof SymbolsException se) throw se;
+            throw new SymbolsException(path, "unreadable ELF: " + e.getMessage());
+        }
+    }
+
+    public ElfFile elf() {
+        return elf;
+    }
+
+    public SymbolTable symbolTable() {
+        return symbols;
+    }
+
+    @Override public String buildId() { return buildId; }
+    @Override public String release() { return release; }
+    @Override public String banner() { return banner; }
+    @Override public long address(String name) { return symbols.address(name); }
+    @Override public SymbolHit lookup(long address) { return symbols.lookup(address); }
+    @Override public Path source() { return elf.path(); }
+
+    @Override
+    public DwarfTypes types() {
+        DwarfTypes t = types;
+        if (t == null) {
+            synchronized (this) {
+                t = types;
+                if (t == null) {
+                    try {
+                        t = DwarfTypes.open(elf);
+                    } catch (SymbolsException e) {
+                        throw new UncheckedSymbolsException(e);
+                    }
+                    types = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Indexes DWARF now, reporting a bad file as a checked exception (the CLI's way in). */
+    public DwarfTypes typesChecked() throws SymbolsException {
+        try {
+            return types();
+        } catch (UncheckedSymbolsException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public OrcIndex orc() {
+        if (!orcRead) {
+            synchronized (this) {
+                if (!orcRead) {
+                    try {
+                        orc = OrcReader.read(elf, release);
+                    } catch (SymbolsException e) {
+                        throw new UncheckedSymbolsException(e);
+                    }
+                    orcRead = true;
+                }
+            }
+        }
+        return orc;
+    }
+
+    @Override
+    public void close() {
+        elf.close();
+    }
+}

@@ -1,0 +1,143 @@
+package io.kdx.symbols.dwarf;
+
+import io.kdx.symbols.SymbolsException;
+import io.kdx.symbols.types.NameIndex;
+import java.util.Arrays;
+
+/**
+ * Scans a run of units for the names kdx looks up: unit-level struct, union, enum, typedef, base
+ * type and variable DIEs, and the enumerators of unit-level enums. Steps over everything else with
+ * the abbreviation's fixed size or DW_AT_sibling; allocates nothing per DIE (results go into
+ * primitive tables). Function-local types and statics are not indexed.
+ */
+final class NameScanner {
+    static final int MAX_DEPTH = 4096;
+
+    private final DieCursor c;
+    final NameIndex.Builder names = new NameIndex.Builder(4096);
+    /** Variable definitions named only through DW_AT_specification: (spec DIE, definition DIE) pairs. */
+    long[] specs = new long[64];
+    int nSpecs;
+    long dies;
+
+    NameScanner(DwarfSections s, Units units) {
+        this.c = new DieCursor(s, units);
+    }
+
+    void scan(int fromUnit, int toUnit) throws SymbolsException {
+        for (int u = fromUnit; u < toUnit; u++) {
+            try {
+                scanUnit(u);
+            } catch (IndexOutOfBoundsException e) {
+                throw c.truncated(c.r.pos);
+            }
+        }
+    }
+
+    private void scanUnit(int u) throws SymbolsException {
+        c.enterUnit(u);
+        Units units = c.units;
+        int ut = units.unitType[u];
+        if (ut != Dw.UT_compile && ut != Dw.UT_partial) return; // type and skeleton units carry no kernel types here
+        Leb r = c.r;
+        Abbrevs a = c.abbrevs;
+        long end = c.unitEnd;
+        r.pos = units.firstDie[u];
+        int depth = 0;
+        int[] parentTag = new int[64];
+        long enumDie = 0;
+        while (r.pos < end) {
+            long die = r.pos;
+            long code = r.uleb();
+            if (code == 0) {
+                if (--depth <= 0) break;
+                continue;
+            }
+            int e = a.entry(code);
+            if (e < 0) {
+                throw new SymbolsException(c.s.file, "abbreviation code " + code + " does not exist (DIE at .debug_info+0x" + Long.toHexString(die) + ")");
+            }
+            dies++;
+            int tag = a.tag[e];
+            boolean kids = a.children[e];
+            int cat = 0;
+            if (depth == 1) {
+                cat = switch (tag) {
+                    case Dw.TAG_structure_type -> NameIndex.STRUCT;
+                    case Dw.TAG_union_type -> NameIndex.UNION;
+                    case Dw.TAG_enumeration_type -> NameIndex.ENUM;
+                    case Dw.TAG_typedef -> NameIndex.TYPEDEF;
+                    case Dw.TAG_base_type -> NameIndex.BASE;
+                    case Dw.TAG_variable -> NameIndex.VARIABLE;
+                    default -> 0;
+                };
+            } else if (depth == 2 && tag == Dw.TAG_enumerator && parentTag[2] == Dw.TAG_enumeration_type) {
+                cat = NameIndex.ENUMERATOR;
+            }
+            long sibling = 0;
+            if (cat == 0 && a.fixedSize[e] >= 0 && !(kids && depth > 0)) {
+                r.pos += a.fixedSize[e];
+            } else {
+                long name = 0, spec = 0, value = 0;
+                boolean decl = false, located = false;
+                for (int i = a.attrStart[e], n = i + a.attrCount[e]; i < n; i++) {
+                    int at = a.attrName[i], form = a.attrForm[i];
+                    if (at == Dw.AT_sibling) {
+                        sibling = c.read(form, 0);
+                    } else if (cat == 0) {
+                        c.skip(form, a.attrConst[i]);
+                    } else if (at == Dw.AT_name) {
+                        name = c.read(form, a.attrConst[i]);
+                    } else if (at == Dw.AT_declaration) {
+                        decl = c.read(form, a.attrConst[i]) != 0;
+                    } else if (at == Dw.AT_specification) {
+                        spec = c.read(form, 0);
+                    } else if (at == Dw.AT_location) {
+                        located = true;
+                        c.skip(form, a.attrConst[i]);
+                    } else if (at == Dw.AT_const_value) {
+                        value = c.read(form, a.attrConst[i]);
+                    } else {
+                        c.skip(form, a.attrConst[i]);
+                    }
+                }
+                if (cat != 0) record(cat, die, name, spec, decl, located, value, enumDie);
+            }
+            if (kids) {
+                if (depth == 0 || (depth == 1 && tag == Dw.TAG_enumeration_type) || sibling <= die || sibling > end) {
+                    if (depth == 1) enumDie = die;
+                    depth++;
+                    if (depth >= MAX_DEPTH) throw new SymbolsException(c.s.file, "DIE tree nested deeper than " + MAX_DEPTH + " at .debug_info+0x" + Long.toHexString(die));
+                    if (depth >= parentTag.length) parentTag = Arrays.copyOf(parentTag, parentTag.length * 2);
+                    parentTag[depth] = tag;
+                } else {
+                    r.pos = sibling;
+                }
+            }
+        }
+    }
+
+    private void record(int cat, long die, long name, long spec, boolean decl, boolean located, long value, long enumDie) {
+        if (cat == NameIndex.VARIABLE) {
+            if (name == 0) {
+                if (spec != 0 && located) {
+                    if (nSpecs * 2 + 2 > specs.length) specs = Arrays.copyOf(specs, specs.length * 2);
+                    specs[nSpecs * 2] = spec;
+                    specs[nSpecs * 2 + 1] = die;
+                    nSpecs++;
+                }
+                return;
+            }
+            if (decl) cat = NameIndex.VARIABLE_DECL;
+        } else if (name == 0) {
+            return; // anonymous: reachable only through its parent
+        } else if (decl) {
+            if (cat == NameIndex.STRUCT) cat = NameIndex.STRUCT_DECL;
+            else if (cat == NameIndex.UNION) cat = NameIndex.UNION_DECL;
+            else if (cat == NameIndex.ENUM) cat = NameIndex.ENUM_DECL;
+        }
+        long hash = c.hashName(name);
+        if (cat == NameIndex.ENUMERATOR) names.add(cat, hash, enumDie, value, name);
+        else names.add(cat, hash, die, 0, name);
+    }
+}
