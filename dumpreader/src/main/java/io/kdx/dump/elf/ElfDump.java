@@ -40,7 +40,10 @@ public final class ElfDump extends BaseDump {
         this.presentPages = countPresent();
         boolean truncated = runs.fileEnd() > file.size();
         int cpus = Math.max(prstatus.size(), qemu.size());
-        this.metadata = new DumpMetadata("elf", qemu.isEmpty() ? null : "qemu", "none", -1, -1, pageSize, cpus, -1,
+        // QEMU writes "QEMU" notes and (7.2) section headers with e_ehsize = 8; makedumpfile -E copies the
+        // notes but writes a plain header; /proc/vmcore has no QEMU notes. Unknown otherwise.
+        String producer = !qemu.isEmpty() && (eh.ehsize() != 64 || eh.shnum() != 0) ? "qemu" : null;
+        this.metadata = new DumpMetadata("elf", producer, "none", -1, -1, pageSize, cpus, -1,
                 null, null, vmcoreinfo.osRelease(), null, machineName(eh.machine()), null,
                 (eh.flags() & DUMP_ELF_INCOMPLETE) != 0, truncated, List.of(file.path()));
     }

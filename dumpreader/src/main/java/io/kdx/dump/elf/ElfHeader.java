@@ -8,7 +8,7 @@ import io.kdx.dump.io.MappedFile;
  * headers at e_phoff = 192 behind two section headers: follow e_phoff, never assume they follow the
  * header. More than 0xfffe program headers (PN_XNUM) leaves the count in section header 0's sh_info.
  */
-public record ElfHeader(int type, int machine, int flags, long phoff, int phentsize, long phnum) {
+public record ElfHeader(int type, int machine, int flags, long phoff, int phentsize, long phnum, int ehsize, int shnum) {
     static final int PT_LOAD = 1, PT_NOTE = 4;
     static final int ET_CORE = 4;
     static final int PN_XNUM = 0xffff;
@@ -39,6 +39,6 @@ public record ElfHeader(int type, int machine, int flags, long phoff, int phents
         if (phoff < 0 || phoff > f.size() || phnum * phentsize > f.size() - phoff) {
             throw new DumpException(f.path(), "program headers (" + phnum + " at offset " + phoff + ") run past the end of the file");
         }
-        return new ElfHeader(type, machine, flags, phoff, phentsize, phnum);
+        return new ElfHeader(type, machine, flags, phoff, phentsize, phnum, f.getInt(52) & 0xffff, f.getInt(60) & 0xffff);
     }
 }

@@ -72,7 +72,9 @@ public final class KdumpDump extends BaseDump {
         String release = h.uts(2) != null ? h.uts(2) : vi.osRelease();
         List<Path> paths = new ArrayList<>();
         for (KdumpFile f : this.files) paths.add(f.path());
-        this.metadata = new DumpMetadata(format, qemu.isEmpty() ? "makedumpfile" : "qemu", PageCodec.name(codecs),
+        // QEMU fills only utsname.machine; makedumpfile copies the whole utsname (and also QEMU's notes)
+        String producer = h.uts(0) == null && h.uts(4) != null ? "qemu" : "makedumpfile";
+        this.metadata = new DumpMetadata(format, producer, PageCodec.name(codecs),
                 h.version(), h.dumpLevel(), pageSize, h.nrCpus() > 0 ? h.nrCpus() : prstatus.size(), h.timestampSeconds(),
                 h.uts(0), h.uts(1), release, h.uts(3), h.uts(4), h.uts(5), incomplete, truncated, List.copyOf(paths));
     }
