@@ -56,13 +56,21 @@ public abstract class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Dump dump = openDump()) {
-            int rc = run(dump);
-            if (rc == ExitCodes.OK && (dump.metadata().incomplete() || dump.metadata().truncated())) {
-                return ExitCodes.INCOMPLETE_DUMP;
-            }
-            return rc;
+        Session session = Session.current(dumpPath);
+        if (session != null) {
+            return finish(session.dump(), run(session.dump()));
         }
+        try (Dump dump = openDump()) {
+            return finish(dump, run(dump));
+        }
+    }
+
+    /** Exit code 4 when a command succeeded on a dump its writer marked incomplete, or that is truncated. */
+    private static int finish(Dump dump, int rc) {
+        if (rc == ExitCodes.OK && (dump.metadata().incomplete() || dump.metadata().truncated())) {
+            return ExitCodes.INCOMPLETE_DUMP;
+        }
+        return rc;
     }
 
     protected abstract int run(Dump dump) throws Exception;

@@ -20,6 +20,13 @@ public abstract class KernelCommand extends DumpCommand {
 
     @Override
     protected final int run(Dump dump) throws Exception {
+        Session session = Session.current(dumpPath);
+        if (session != null) { // kdx run: one kernel shared by every command
+            Kernel kernel = session.kernel(this::openSymbols);
+            PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+            for (String n : kernel.notes()) if (session.firstTime(n)) err.println("kdx: note: " + n);
+            return run(kernel);
+        }
         try (KernelSymbols symbols = openSymbols(dump); Kernel kernel = Kernels.open(dump, symbols)) {
             PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
             for (String n : kernel.notes()) err.println("kdx: note: " + n);
