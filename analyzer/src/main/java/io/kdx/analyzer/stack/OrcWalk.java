@@ -112,7 +112,7 @@ final class OrcWalk {
                 end("end of stack (no return address)");
                 return;
             }
-            frames.add(sym.frame(frames.size(), shownSp, ip, how));
+            frames.add(sym.frame(frames.size(), shownSp, ip, how, !signal));
             if (!sym.isText(ip)) {
                 scan(String.format("%016x is not kernel text", ip));
                 return;
@@ -283,7 +283,7 @@ final class OrcWalk {
             for (; Long.compareUnsigned(a + 8, stacks.hi[s]) <= 0 && frames.size() < Unwinder.MAX_FRAMES; a += 8) {
                 long w = k.readPointer(a);
                 if (sym.isText(w)) {
-                    frames.add(sym.frame(frames.size(), a, w, "scan"));
+                    frames.add(sym.frame(frames.size(), a, w, "scan", true));
                     found++;
                 }
             }
@@ -300,7 +300,7 @@ final class OrcWalk {
     }
 
     private String hex(long a) {
-        Frame f = sym.frame(0, 0, a, "");
+        Frame f = sym.frame(0, 0, a, "", false);
         return f.function() != null ? f.symbolic() : String.format("%016x", a);
     }
 }

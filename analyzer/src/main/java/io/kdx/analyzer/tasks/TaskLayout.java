@@ -16,6 +16,8 @@ public final class TaskLayout {
     public final long threadNode, threadGroup, signalThreadHead;
     public final long lastArrival, threadSp, onCpu;
     public final long mmTotalVm, mmRssStat;
+    /** task_struct.rss_stat.count: per-thread counts not yet folded into the mm (SPLIT_RSS_COUNTING, before 6.2). */
+    public final long taskRssCount;
     public final boolean rssPercpuCounter;
     public final long percpuCounterCount, percpuCounterCounters;
     public final long rssCounterStride;
@@ -45,6 +47,7 @@ public final class TaskLayout {
         onCpu = opt(k, "task_struct", "on_cpu");
         mmTotalVm = opt(k, "mm_struct", "total_vm");
         mmRssStat = opt(k, "mm_struct", "rss_stat");
+        taskRssCount = opt(k, "task_struct", "rss_stat.count");
         Type rt = null;
         if (mmRssStat >= 0) {
             Member m = k.types().struct("mm_struct").member("rss_stat");

@@ -49,10 +49,11 @@ public final class Tasks {
             return true;
         });
         if (!w.complete()) notes.add("init_task.tasks: " + w.note());
+        java.util.Map<Long, Long> pending = pendingRss(k, l, order);
         List<TaskInfo> out = new ArrayList<>(order.size());
         for (long t : order) {
             try {
-                out.add(read(k, l, cpus, t, totalRamPages));
+                out.add(read(k, l, cpus, t, totalRamPages, pending));
             } catch (MemoryFault f) {
                 notes.add(String.format("task 0x%016x unreadable: %s", t, f.getMessage()));
             }
@@ -78,7 +79,32 @@ public final class Tasks {
         return new KernelLists.Walk(0, "no thread list in task_struct");
     }
 
-    static TaskInfo read(Kernel k, TaskLayout l, CpuState cpus, long t, long totalRamPages) {
+    /**
+     * Before 6.2 (SPLIT_RSS_COUNTING) each thread holds up to 64 page-count events not yet added
+     * to its mm (task_struct.rss_stat); crash adds them to the mm's counters, and so does kdx.
+     */
+    static java.util.Map<Long, Long> pendingRss(Kernel k, TaskLayout l, List<Long> tasks) {
+        java.util.Map<Long, Long> m = new java.util.HashMap<>();
+        if (l.taskRssCount < 0) return m;
+        for (long t : tasks) {
+            try {
+                long mm = k.readPointer(t + l.mm);
+                if (mm == 0) continue;
+                long c = taskCount(k, t + l.taskRssCount, l.mmFilePages) + taskCount(k, t + l.taskRssCount, l.mmAnonPages)
+                        + taskCount(k, t + l.taskRssCount, l.mmShmemPages);
+                m.merge(mm, c, Long::sum);
+            } catch (MemoryFault f) {
+                // counted as 0
+            }
+        }
+        return m;
+    }
+
+    private static long taskCount(Kernel k, long counts, int index) {
+        return k.readU32(counts + 4L * index); // int count[NR_MM_COUNTERS]
+    }
+
+    static TaskInfo read(Kernel k, TaskLayout l, CpuState cpus, long t, long totalRamPages, java.util.Map<Long, Long> pending) {
         int pid = k.readU32(t + l.pid);
         int tgid = k.readU32(t + l.tgid);
         long parent = k.readPointer(t + l.realParent);
@@ -99,7 +125,7 @@ public final class Tasks {
         long rssPages = 0, vmPages = 0;
         if (mm != 0) {
             try {
-                rssPages = rssPages(k, l, mm);
+                rssPages = Math.max(0, rssPages(k, l, mm) + pending.getOrDefault(mm, 0L));
                 vmPages = l.mmTotalVm >= 0 ? k.readU64(mm + l.mmTotalVm) : 0;
             } catch (MemoryFault f) {
                 rssPages = 0;
