@@ -32,6 +32,7 @@ final class OrcWalk {
     private final Symbolizer sym;
     private final StackRanges stacks;
     private final OrcTable orc;
+    private final ModuleOrc moduleOrc;
     private final OrcRow row = new OrcRow();
 
     // unwind state
@@ -47,6 +48,7 @@ final class OrcWalk {
         this.sym = k.cached(Symbolizer.class, Symbolizer::new);
         this.stacks = StackRanges.of(k, task);
         this.orc = k.symbols().orc();
+        this.moduleOrc = k.cached(ModuleOrc.class, ModuleOrc::new);
     }
 
     void end(String why) {
@@ -117,8 +119,15 @@ final class OrcWalk {
                 scan(String.format("%016x is not kernel text", ip));
                 return;
             }
-            long linkIp = (signal ? ip : ip - 1) - k.kaslrOffset();
-            if (orc == null || !sym.isKernelText(ip) || !orc.find(linkIp, row)) {
+            long lookupIp = signal ? ip : ip - 1;
+            boolean haveRow;
+            if (sym.isKernelText(ip)) {
+                haveRow = orc != null && orc.find(lookupIp - k.kaslrOffset(), row);
+            } else {
+                Modules.Module m = sym.modules().moduleOf(ip);
+                haveRow = m != null && moduleOrc.find(m, lookupIp, row);
+            }
+            if (!haveRow) {
                 if (!framePointerStep(orc == null ? "no ORC table" : "no ORC row for " + hex(ip))) return;
                 how = "fp";
                 shownSp = sp - 8;
