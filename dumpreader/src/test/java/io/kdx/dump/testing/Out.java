@@ -12,7 +12,13 @@ final class Out implements AutoCloseable {
     private final FileChannel ch;
 
     Out(Path p) throws IOException {
-        ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        this(p, false);
+    }
+
+    /** {@code existing}: patch the file in place instead of starting a new one. */
+    Out(Path p, boolean existing) throws IOException {
+        ch = existing ? FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.READ)
+                : FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.READ);
     }
 
     void put(long off, byte[] b) throws IOException {
