@@ -1,0 +1,50 @@
+package io.kdx.analyzer.cli;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.log.DmesgFormat;
+import io.kdx.analyzer.log.KernelLog;
+import io.kdx.analyzer.log.KernelLogs;
+import io.kdx.analyzer.log.LogRecord;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code kdx log}: the kernel log from the dump, line for line as makedumpfile --dump-dmesg writes it. */
+@Command(name = "log", mixinStandardHelpOptions = true,
+        description = {"Print the kernel log (dmesg) held in the dump: the lockless printk ring (5.10+), the record buffer (3.5 to 5.9) or the plain buffer.",
+                "Lines are as makedumpfile --dump-dmesg writes them. JSON keys: layout, records [{seq, ts_nsec, level, facility, text}], problems."})
+public final class LogCommand extends KernelCommand {
+
+    @Override
+    protected int run(Kernel kernel) throws Exception {
+        KernelLog log = KernelLogs.read(kernel);
+        PrintStream out = out();
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>(log.records().size());
+            for (LogRecord r : log.records()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("seq", r.seq());
+                m.put("ts_nsec", r.tsNsec());
+                m.put("level", r.level());
+                m.put("facility", r.facility());
+                m.put("text", r.message());
+                rows.add(m);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("layout", log.layout());
+            doc.put("records", rows);
+            doc.put("problems", log.problems());
+            out.println(JSON.writeValueAsString(doc));
+        } else {
+            StringBuilder sb = new StringBuilder(log.records().size() * 80);
+            for (LogRecord r : log.records()) sb.append(DmesgFormat.line(r)).append('\n');
+            out.print(sb);
+            out.flush();
+            for (String p : log.problems()) System.err.println("kdx: " + p);
+        }
+        return log.records().isEmpty() && !log.problems().isEmpty() ? ExitCodes.BAD_INPUT : ExitCodes.OK;
+    }
+}

@@ -1,0 +1,64 @@
+package io.kdx.analyzer.cli;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.mount.FreezeLevel;
+import io.kdx.analyzer.mount.MountInfo;
+import io.kdx.analyzer.mount.Mounts;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code kdx mount}: every mount of every mount namespace, with its super_block's freeze level. */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = {"List every mount of every mount namespace: mount and super_block addresses, type, device, mount point and freeze level.",
+                "JSON keys: mounts [{mount, super_block, mnt_namespace, mnt_id, fstype, device, mountpoint, frozen, frozen_name}], freeze_field, problems."})
+public final class MountCommand extends KernelCommand {
+
+    @Override
+    protected int run(Kernel kernel) throws Exception {
+        Mounts.Result r = Mounts.list(kernel);
+        FreezeLevel f = FreezeLevel.of(kernel);
+        PrintStream out = out();
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (MountInfo m : r.mounts()) rows.add(row(m));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("mounts", rows);
+            doc.put("freeze_field", "super_block." + f.field() + " (" + f.width() + " bytes)");
+            doc.put("problems", r.problems());
+            out.println(JSON.writeValueAsString(doc));
+            return ExitCodes.OK;
+        }
+        out.printf("%-16s  %-16s  %-10s %-20s %-22s %s%n", "MOUNT", "SUPERBLK", "TYPE", "DEVNAME", "FROZEN", "DIRNAME");
+        long ns = -1;
+        for (MountInfo m : r.mounts()) {
+            if (ns != -1 && m.mntNamespace() != ns) out.printf("%n(mount namespace %016x)%n", m.mntNamespace());
+            ns = m.mntNamespace();
+            out.printf("%016x  %016x  %-10s %-20s %-22s %s%n", m.mount(), m.superBlock(), m.fstype(), m.device(),
+                    m.frozenName() == null ? "?" : m.frozenName(), m.mountpoint());
+        }
+        for (String p : r.problems()) System.err.println("kdx: " + p);
+        return ExitCodes.OK;
+    }
+
+    static Map<String, Object> row(MountInfo m) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("mount", hex(m.mount()));
+        o.put("super_block", hex(m.superBlock()));
+        o.put("mnt_namespace", hex(m.mntNamespace()));
+        o.put("mnt_id", m.mntId());
+        o.put("fstype", m.fstype());
+        o.put("device", m.device());
+        o.put("mountpoint", m.mountpoint());
+        o.put("frozen", m.frozen());
+        o.put("frozen_name", m.frozenName());
+        return o;
+    }
+
+    static String hex(long a) {
+        return String.format("0x%016x", a);
+    }
+}

@@ -1,0 +1,135 @@
+package io.kdx.analyzer.sys;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.log.KernelLog;
+import io.kdx.analyzer.log.LogRecord;
+import io.kdx.symbols.Member;
+import io.kdx.symbols.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Reads the values of crash's {@code sys} from the dumped kernel. */
+public final class Sys {
+    // kernel/sched/loadavg.c: FSHIFT 11, FIXED_1 = 1 << FSHIFT; /proc/loadavg adds FIXED_1/200 to round.
+    static final int FSHIFT = 11;
+    static final long FIXED_1 = 1L << FSHIFT;
+
+    private Sys() {}
+
+    /** {@code tasks} is the task count (the caller has walked them); {@code log} the kernel log. */
+    public static SysInfo read(Kernel k, int tasks, KernelLog log) {
+        List<String> problems = new ArrayList<>();
+        var md = k.dump().metadata();
+        String dumpfile = md.files().stream().map(Object::toString).collect(Collectors.joining(" "));
+        boolean partial = md.dumpLevel() > 0 || md.incomplete() || md.truncated();
+        String kernel = k.symbols() == null || k.symbols().source() == null ? null : k.symbols().source().toString();
+
+        int cpus = onlineCpus(k, problems);
+        long date = -1, uptime = -1;
+        try {
+            long tk = timekeeper(k);
+            date = k.readU64(tk + k.offsetOf("timekeeper", "xtime_sec"));
+            long shift = k.readU32(tk + k.offsetOf("timekeeper", "tkr_mono.shift"));
+            long xnsec = k.readU64(tk + k.offsetOf("timekeeper", "tkr_mono.xtime_nsec")) >>> shift;
+            long wtmSec = k.readU64(tk + k.offsetOf("timekeeper", "wall_to_monotonic.tv_sec"));
+            long wtmNsec = k.readU64(tk + k.offsetOf("timekeeper", "wall_to_monotonic.tv_nsec"));
+            long offsBoot = k.hasMember("timekeeper", "offs_boot") ? k.readU64(tk + k.offsetOf("timekeeper", "offs_boot")) : 0;
+            long monoNs = (date + wtmSec) * 1_000_000_000L + xnsec + wtmNsec;
+            uptime = (monoNs + offsBoot) / 1_000_000_000L;
+        } catch (MemoryFault | MissingTypeException e) {
+            problems.add("timekeeper unreadable (DATE, UPTIME): " + e.getMessage());
+        }
+
+        double[] load = {-1, -1, -1};
+        long avenrun = k.symbol("avenrun");
+        try {
+            if (avenrun == 0) throw new MissingTypeException("no symbol avenrun");
+            for (int i = 0; i < 3; i++) {
+                long a = k.readU64(avenrun + 8L * i) + FIXED_1 / 200;
+                long whole = a >>> FSHIFT;
+                long frac = ((a & (FIXED_1 - 1)) * 100) >>> FSHIFT;
+                load[i] = whole + frac / 100.0;
+            }
+        } catch (MemoryFault | MissingTypeException e) {
+            problems.add("avenrun unreadable (LOAD AVERAGE): " + e.getMessage());
+        }
+
+        String nodename = null, release = null, version = null, machine = null;
+        long uts = k.symbol("init_uts_ns");
+        try {
+            if (uts == 0) throw new MissingTypeException("no symbol init_uts_ns");
+            long name = uts + k.offsetOf("uts_namespace", "name");
+            nodename = k.readCString(name + k.offsetOf("new_utsname", "nodename"), 65);
+            release = k.readCString(name + k.offsetOf("new_utsname", "release"), 65);
+            version = k.readCString(name + k.offsetOf("new_utsname", "version"), 65);
+            machine = k.readCString(name + k.offsetOf("new_utsname", "machine"), 65);
+        } catch (MemoryFault | MissingTypeException e) {
+            problems.add("init_uts_ns unreadable (NODENAME, RELEASE, VERSION, MACHINE): " + e.getMessage());
+        }
+
+        long memory = -1;
+        long totalram = k.symbol("_totalram_pages") != 0 ? k.symbol("_totalram_pages") : k.symbol("totalram_pages");
+        try {
+            if (totalram == 0) throw new MissingTypeException("no symbol _totalram_pages");
+            memory = k.readU64(totalram) * k.dump().pageSize();
+        } catch (MemoryFault | MissingTypeException e) {
+            problems.add("totalram_pages unreadable (MEMORY): " + e.getMessage());
+        }
+        long mhz = -1;
+        try {
+            if (k.symbol("cpu_khz") != 0) mhz = (k.readU32(k.symbol("cpu_khz")) & 0xffffffffL) / 1000;
+        } catch (MemoryFault e) {
+            problems.add("cpu_khz unreadable: " + e.getMessage());
+        }
+        return new SysInfo(kernel, dumpfile, partial, cpus, date, uptime, load, tasks, nodename, release, version,
+                machine, memory, mhz, panicMessage(k, log), problems);
+    }
+
+    /** The timekeeper: tk_core.timekeeper (tk_core is an anonymous struct: its type from DWARF), else shadow_timekeeper. */
+    static long timekeeper(Kernel k) {
+        long core = k.symbol("tk_core");
+        if (core != 0 && k.types() != null) {
+            Type t = k.types().variableType("tk_core");
+            Member m = t == null ? null : t.resolved().member("timekeeper");
+            if (m != null) return core + m.offset();
+        }
+        long shadow = k.symbol("shadow_timekeeper");
+        if (shadow != 0) return shadow;
+        throw new MissingTypeException("neither tk_core nor shadow_timekeeper");
+    }
+
+    static int onlineCpus(Kernel k, List<String> problems) {
+        long mask = k.symbol("__cpu_online_mask");
+        if (mask == 0) mask = k.symbol("cpu_online_mask");
+        if (mask != 0) {
+            try {
+                int n = 0;
+                int words = Math.max(1, (k.nrCpus() + 63) / 64);
+                for (int w = 0; w < words; w++) n += Long.bitCount(k.readU64(mask + 8L * w));
+                if (n > 0) return n;
+            } catch (MemoryFault e) {
+                problems.add("__cpu_online_mask unreadable: " + e.getMessage());
+            }
+        }
+        return k.nrCpus();
+    }
+
+    /**
+     * The panic message from the log: the last "Kernel panic - not syncing" line, else the first
+     * oops line (BUG:, Oops:, general protection fault, kernel BUG at); "" when none.
+     */
+    public static String panicMessage(Kernel k, KernelLog log) {
+        if (log == null) return "";
+        String panic = null, oops = null;
+        for (LogRecord r : log.records()) {
+            String m = r.message();
+            if (m.startsWith("Kernel panic - not syncing")) panic = m;
+            else if (oops == null && (m.startsWith("BUG: ") || m.startsWith("Oops: ") || m.startsWith("general protection fault")
+                    || m.startsWith("kernel BUG at"))) oops = m;
+        }
+        return panic != null ? panic.strip() : oops != null ? oops.strip() : "";
+    }
+}

@@ -1,0 +1,37 @@
+package io.kdx.analyzer.sys;
+
+import java.util.List;
+
+/**
+ * What crash's {@code sys} shows, read from the dumped kernel. Numbers that could not be read are
+ * -1 (strings null) and named in {@code problems}.
+ *
+ * @param kernel        the vmlinux or symbol pack used
+ * @param dumpfile      the dump file(s)
+ * @param partial       the dump was filtered (makedumpfile -d) or is incomplete
+ * @param cpus          online CPUs (weight of __cpu_online_mask), else the dump's CPU count
+ * @param dateSeconds   the kernel's wall clock at dump time: timekeeper.xtime_sec
+ * @param uptimeSeconds boot time elapsed: monotonic (xtime + wall_to_monotonic) + offs_boot
+ * @param loadAverage   avenrun[0..2] converted as /proc/loadavg does (rounded to 1/100)
+ * @param tasks         every task, threads and the idle task of each CPU included
+ * @param memoryBytes   RAM the kernel manages: totalram_pages * page size
+ * @param cpuMhz        cpu_khz / 1000, or -1
+ * @param panic         the panic or oops message from the kernel log, "" when there was none
+ */
+public record SysInfo(
+        String kernel,
+        String dumpfile,
+        boolean partial,
+        int cpus,
+        long dateSeconds,
+        long uptimeSeconds,
+        double[] loadAverage,
+        int tasks,
+        String nodename,
+        String release,
+        String version,
+        String machine,
+        long memoryBytes,
+        long cpuMhz,
+        String panic,
+        List<String> problems) {}
