@@ -24,9 +24,35 @@ final class SymbolSources {
         } catch (IOException e) {
             throw new SymbolsException(path, "cannot read: " + e.getMessage());
         }
-        if (n >= 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F') return VmlinuxSymbols.open(path);
+        if (n >= 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F') return openVmlinux(path);
         if (n == 8 && PackSymbols.isPack(magic)) return PackSymbols.open(path);
         throw new SymbolsException(path, "neither a vmlinux (ELF) nor a kdx symbol pack");
+    }
+
+    /**
+     * A vmlinux: its cached pack when one exists for its build-id (and is not older than the
+     * vmlinux), else the vmlinux itself, which caches its pack after its first DWARF index.
+     */
+    static KernelSymbols openVmlinux(Path path) throws SymbolsException {
+        VmlinuxSymbols v = VmlinuxSymbols.open(path);
+        if (!io.kdx.symbols.pack.PackCache.enabled() || v.buildId() == null) return v;
+        Path cached = io.kdx.symbols.pack.PackCache.find(v.buildId(), v.release());
+        if (cached != null) {
+            try {
+                if (Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(path)) >= 0) {
+                    PackSymbols p = PackSymbols.open(cached);
+                    if (v.buildId().equals(p.buildId())) {
+                        v.close();
+                        return p;
+                    }
+                    p.close();
+                }
+            } catch (IOException e) {
+                // an unreadable or stale cache entry: fall back to the vmlinux, which rewrites it
+            }
+        }
+        v.cacheAfterIndex();
+        return v;
     }
 
     /** A directory: a pack wins over a vmlinux (it loads in milliseconds); otherwise the one vmlinux. */

@@ -20,6 +20,8 @@ public final class VmlinuxSymbols implements KernelSymbols {
     private volatile DwarfTypes types;
     private volatile OrcIndex orc;
     private volatile boolean orcRead;
+    private volatile boolean cacheAfterIndex;
+    private volatile Thread cacheWriter;
 
     private VmlinuxSymbols(ElfFile elf) throws SymbolsException {
         this.elf = elf;
@@ -70,6 +72,7 @@ public final class VmlinuxSymbols implements KernelSymbols {
                         throw new UncheckedSymbolsException(e);
                     }
                     types = t;
+                    if (cacheAfterIndex) startCacheWriter();
                 }
             }
         }
@@ -80,6 +83,15 @@ public final class VmlinuxSymbols implements KernelSymbols {
     public DwarfTypes typesChecked() throws SymbolsException {
         try {
             return types();
+        } catch (UncheckedSymbolsException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** ORC rows, reporting a bad table as a checked exception. */
+    public OrcIndex orcChecked() throws SymbolsException {
+        try {
+            return orc();
         } catch (UncheckedSymbolsException e) {
             throw e.getCause();
         }
@@ -102,8 +114,37 @@ public final class VmlinuxSymbols implements KernelSymbols {
         return orc;
     }
 
+    /** Asks for the pack to be written to the cache once DWARF has been indexed (see {@link io.kdx.symbols.pack.PackCache}). */
+    public void cacheAfterIndex() {
+        cacheAfterIndex = true;
+    }
+
+    /**
+     * Writes the cache pack on a background thread: the caller's analysis goes on meanwhile, and
+     * {@link #close()} waits for the write. The file appears atomically, or not at all.
+     */
+    private void startCacheWriter() {
+        Thread t = Thread.ofPlatform().daemon().name("kdx-symbol-pack").unstarted(() -> {
+            try {
+                io.kdx.symbols.pack.PackCache.store(this);
+            } catch (SymbolsException | RuntimeException e) {
+                // the cache is an optimisation: a failed write leaves no file and costs a later re-index
+            }
+        });
+        cacheWriter = t;
+        t.start();
+    }
+
     @Override
     public void close() {
+        Thread t = cacheWriter;
+        if (t != null) {
+            try {
+                t.join(120_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         elf.close();
     }
 }

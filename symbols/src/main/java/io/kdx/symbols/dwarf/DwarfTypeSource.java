@@ -200,6 +200,10 @@ final class DwarfTypeSource implements TypeSource {
         return d.name;
     }
 
+    String string(long nameRef) {
+        return new DieCursor(s, units).string(nameRef);
+    }
+
     boolean nameEquals(long nameRef, byte[] utf8) {
         DieCursor c = new DieCursor(s, units);
         return io.kdx.symbols.elf.Bytes.equalsCString(c.stringSection(nameRef), nameRef & DieCursor.OFFSET_MASK, utf8);

@@ -45,6 +45,16 @@ public final class DwarfTypes extends IndexedTypes {
         return source.variableTypeKey(die);
     }
 
+    /** The type key of an indexed variable (its DIE's DW_AT_type). */
+    public long variableTypeKeyOf(long variableDie) {
+        return source.variableTypeKey(variableDie);
+    }
+
+    /** The string an index name reference points at. */
+    public String nameOf(long nameRef) {
+        return source.string(nameRef);
+    }
+
     /** DIEs visited by the index scan (those stepped over by DW_AT_sibling are not counted). */
     public long scannedDies() {
         return dies;

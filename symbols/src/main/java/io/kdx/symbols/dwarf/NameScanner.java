@@ -19,6 +19,8 @@ final class NameScanner {
     long[] specs = new long[64];
     int nSpecs;
     long dies;
+    private static final int HASH_CACHE_BITS = 14;
+    private final long[] cacheRefs = new long[1 << HASH_CACHE_BITS], cacheHashes = new long[1 << HASH_CACHE_BITS];
 
     NameScanner(DwarfSections s, Units units) {
         this.c = new DieCursor(s, units);
@@ -117,6 +119,19 @@ final class NameScanner {
         }
     }
 
+    /**
+     * Name hash through a direct-mapped cache keyed by the name reference: the linker merges
+     * .debug_str, so every unit's "list_head" is one offset and most lookups hit.
+     */
+    private long hashOf(long nameRef) {
+        int i = (int) ((nameRef * 0x9e3779b97f4a7c15L) >>> (64 - HASH_CACHE_BITS));
+        if (cacheRefs[i] == nameRef) return cacheHashes[i];
+        long h = c.hashName(nameRef);
+        cacheRefs[i] = nameRef;
+        cacheHashes[i] = h;
+        return h;
+    }
+
     private void record(int cat, long die, long name, long spec, boolean decl, boolean located, long value, long enumDie) {
         if (cat == NameIndex.VARIABLE) {
             if (name == 0) {
@@ -136,7 +151,7 @@ final class NameScanner {
             else if (cat == NameIndex.UNION) cat = NameIndex.UNION_DECL;
             else if (cat == NameIndex.ENUM) cat = NameIndex.ENUM_DECL;
         }
-        long hash = c.hashName(name);
+        long hash = hashOf(name);
         if (cat == NameIndex.ENUMERATOR) names.add(cat, hash, enumDie, value, name);
         else names.add(cat, hash, die, 0, name);
     }

@@ -4,7 +4,6 @@ import io.kdx.symbols.SymbolHit;
 import io.kdx.symbols.SymbolsException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The ELF symbol table as sorted primitive arrays: link-time addresses (sorted unsigned, ties in
@@ -62,7 +61,7 @@ public final class SymbolTable {
         long h = Bytes.hash(name);
         int mask = (int) (hash.byteSize() / 4) - 1;
         if (mask < 0) return -1;
-        for (int slot = (int) h & mask, probes = 0; probes <= mask; slot = (slot + 1) & mask, probes++) {
+        for (int slot = mix(h) & mask, probes = 0; probes <= mask; slot = (slot + 1) & mask, probes++) {
             int v = hash.get(Bytes.U32, (long) slot * 4);
             if (v == 0) return -1;
             int i = v - 1;
@@ -96,80 +95,106 @@ public final class SymbolTable {
         if (symtab.link() <= 0 || symtab.link() >= elf.sections().size()) {
             throw new SymbolsException(elf.path(), ".symtab names a bad string table section " + symtab.link());
         }
-        MemorySegment syms = elf.data(symtab);
-        MemorySegment strtab = elf.data(elf.sections().get(symtab.link()));
-        int count = (int) Math.min(Integer.MAX_VALUE / 2, syms.byteSize() / 24);
+        MemorySegment symSeg = elf.data(symtab);
+        MemorySegment strSeg = elf.data(elf.sections().get(symtab.link()));
+        // Bulk copies (a few MiB) to plain arrays: a cold JVM walks arrays far faster than segments.
+        int count = (int) Math.min(Integer.MAX_VALUE / 4, symSeg.byteSize() / 24);
+        long[] syms = new long[count * 3];
+        MemorySegment.copy(symSeg, Bytes.U64, 0, syms, 0, count * 3);
+        if (strSeg.byteSize() > Integer.MAX_VALUE - 16) throw new SymbolsException(elf.path(), "string table too large");
+        byte[] str = strSeg.toArray(Bytes.U8);
+        MemorySegment strtab = MemorySegment.ofArray(str);
         long[] key = new long[count]; // rank << 32 | symtab index, sorted by address first
         long[] addr = new long[count];
         int m = 0;
         for (int i = 1; i < count; i++) {
-            long e = (long) i * 24;
-            int info = Bytes.u8(syms, e + 4), type = info & 0xf, bind = info >>> 4;
-            int shndx = Bytes.u16(syms, e + 6);
-            long nameOff = Bytes.u32(syms, e);
-            if (type > STT_FUNC || shndx == SHN_UNDEF || nameOff == 0 || nameOff >= strtab.byteSize()) continue;
-            if (Bytes.u8(strtab, nameOff) == 0) continue;
+            long w = syms[i * 3]; // st_name u32, st_info u8, st_other u8, st_shndx u16
+            int info = (int) (w >>> 32) & 0xff, type = info & 0xf, bind = info >>> 4;
+            int shndx = (int) (w >>> 48) & 0xffff;
+            long nameOff = w & 0xffffffffL;
+            if (type > STT_FUNC || shndx == SHN_UNDEF || nameOff == 0 || nameOff >= str.length) continue;
+            if (str[(int) nameOff] == 0) continue;
             int rank = shndx == SHN_ABS ? 5 : type == STT_NOTYPE ? (bind == STB_LOCAL ? 4 : 3)
                     : bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2;
-            addr[m] = Bytes.u64(syms, e + 8);
+            addr[m] = syms[i * 3 + 1];
             key[m] = ((long) rank << 32) | i;
             m++;
         }
-        Integer[] order = new Integer[m];
+        int[] order = new int[m];
         for (int i = 0; i < m; i++) order[i] = i;
-        final long[] a = addr, k = key;
-        Arrays.sort(order, (x, y) -> {
-            int c = Long.compareUnsigned(a[x], a[y]);
-            return c != 0 ? c : Long.compare(k[x], k[y]);
-        });
+        sort(order, addr, key);
         long[] addrs = new long[m], sizes = new long[m];
         int[] nameOffs = new int[m];
-        java.io.ByteArrayOutputStream blob = new java.io.ByteArrayOutputStream(m * 24);
-        blob.write(0);
         for (int j = 0; j < m; j++) {
             int o = order[j];
-            long e = (key[o] & 0xffffffffL) * 24;
+            int e = (int) (key[o] & 0xffffffffL) * 3;
             addrs[j] = addr[o];
-            sizes[j] = Bytes.u64(syms, e + 16);
-            long so = Bytes.u32(syms, e);
-            int len = Bytes.strlen(strtab, so);
-            nameOffs[j] = blob.size();
-            byte[] b = new byte[len];
-            MemorySegment.copy(strtab, Bytes.U8, so, b, 0, len);
-            blob.write(b, 0, len);
-            blob.write(0);
+            sizes[j] = syms[e + 2];
+            nameOffs[j] = (int) syms[e];
         }
-        byte[] names = blob.toByteArray();
-        MemorySegment namesSeg = MemorySegment.ofArray(names);
-        // Insert in preference order so that a probe meets the preferred duplicate first.
-        Integer[] pref = new Integer[m];
-        for (int i = 0; i < m; i++) pref[i] = i;
-        final int[] no = nameOffs;
-        long[] rankOf = new long[m];
-        for (int j = 0; j < m; j++) rankOf[j] = key[order[j]];
-        Arrays.sort(pref, (x, y) -> Long.compare(rankOf[x], rankOf[y]));
+        // Insert in preference order (rank by rank) so that a probe meets the preferred duplicate first.
         int slots = Integer.highestOneBit(Math.max(4, m * 2)) << 1;
         int[] table = new int[slots];
-        for (int idx : pref) {
-            long h = Bytes.hashCString(namesSeg, no[idx]);
-            int slot = (int) h & (slots - 1);
-            while (table[slot] != 0) {
-                int other = table[slot] - 1;
-                if (sameName(names, no[other], no[idx])) { slot = -1; break; }
-                slot = (slot + 1) & (slots - 1);
+        for (int rank = 0; rank <= 5; rank++) {
+            for (int j = 0; j < m; j++) {
+                if ((int) (key[order[j]] >>> 32) != rank) continue;
+                long h = hash(str, nameOffs[j]);
+                int slot = mix(h) & (slots - 1);
+                while (table[slot] != 0) {
+                    int other = table[slot] - 1;
+                    if (sameName(str, nameOffs[other], nameOffs[j])) { slot = -1; break; }
+                    slot = (slot + 1) & (slots - 1);
+                }
+                if (slot >= 0) table[slot] = j + 1;
             }
-            if (slot >= 0) table[slot] = idx + 1;
         }
+        MemorySegment namesSeg = strtab;
         return new SymbolTable(m, MemorySegment.ofArray(addrs), MemorySegment.ofArray(sizes), MemorySegment.ofArray(nameOffs),
                 namesSeg, MemorySegment.ofArray(table));
     }
 
+    /** FNV-1a's low bits depend only on the low bits of every step; fold the high half in. */
+    static int mix(long h) {
+        h ^= h >>> 32;
+        h *= 0x9e3779b97f4a7c15L;
+        return (int) (h >>> 32);
+    }
+
     private static boolean sameName(byte[] b, int x, int y) {
-        while (true) {
-            if (b[x] != b[y]) return false;
-            if (b[x] == 0) return true;
+        while (x < b.length && y < b.length) {
+            byte p = b[x], q = b[y];
+            if (p != q) return false;
+            if (p == 0) return true;
             x++;
             y++;
+        }
+        return x >= b.length && y >= b.length;
+    }
+
+    /** {@link Bytes#hashCString} over an array. */
+    private static long hash(byte[] b, int off) {
+        long h = 0xcbf29ce484222325L;
+        for (int p = off; p < b.length && b[p] != 0; p++) h = (h ^ (b[p] & 0xff)) * 0x100000001b3L;
+        return h;
+    }
+
+    /** Sorts {@code perm} by (address unsigned, then key) with a merge sort over primitives (no boxing). */
+    private static void sort(int[] perm, long[] addr, long[] key) {
+        int n = perm.length;
+        int[] tmp = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n - width; lo += 2 * width) {
+                int mid = lo + width, hi = Math.min(lo + 2 * width, n), i = lo, j = mid, k = lo;
+                while (i < mid && j < hi) {
+                    int a = perm[i], b = perm[j];
+                    int c = Long.compareUnsigned(addr[a], addr[b]);
+                    if (c == 0) c = Long.compare(key[a], key[b]);
+                    tmp[k++] = c <= 0 ? perm[i++] : perm[j++];
+                }
+                while (i < mid) tmp[k++] = perm[i++];
+                while (j < hi) tmp[k++] = perm[j++];
+                System.arraycopy(tmp, lo, perm, lo, hi - lo);
+            }
         }
     }
 }

@@ -1,0 +1,64 @@
+package io.kdx.symbols.pack;
+
+import io.kdx.symbols.SymbolsException;
+import io.kdx.symbols.VmlinuxSymbols;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The pack cache: {@code $KDX_CACHE_DIR/symbols/<build-id>/vmlinux-<release>.kdxsym}, where the
+ * cache directory defaults to {@code $XDG_CACHE_HOME/kdx} or {@code ~/.cache/kdx}. A vmlinux's first
+ * use writes its pack there; later uses of any dump of that build skip the DWARF scan. Set
+ * {@code KDX_SYMBOL_CACHE=off} (or the system property {@code kdx.symbols.cache=off}) to disable.
+ */
+public final class PackCache {
+    private PackCache() {}
+
+    public static boolean enabled() {
+        String p = System.getProperty("kdx.symbols.cache", System.getenv("KDX_SYMBOL_CACHE"));
+        return p == null || !(p.equalsIgnoreCase("off") || p.equals("0") || p.equalsIgnoreCase("false"));
+    }
+
+    public static Path root() {
+        String dir = System.getenv("KDX_CACHE_DIR");
+        if (dir != null && !dir.isBlank()) return Path.of(dir).resolve("symbols");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("kdx").resolve("symbols");
+    }
+
+    /** Directory of one build's packs; null when the build-id is unusable as a name. */
+    public static Path dirFor(String buildId) {
+        if (buildId == null || !buildId.matches("[0-9a-f]{8,128}")) return null;
+        return root().resolve(buildId);
+    }
+
+    /** The cached pack for a build, or null when there is none. */
+    public static Path find(String buildId, String release) {
+        Path dir = dirFor(buildId);
+        if (dir == null || !Files.isDirectory(dir)) return null;
+        if (release != null) {
+            Path p = dir.resolve(fileName(release));
+            if (Files.isRegularFile(p)) return p;
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(PackSymbols.EXTENSION)).sorted().findFirst().orElse(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    static String fileName(String release) {
+        String r = release == null ? "unknown" : release.replaceAll("[^A-Za-z0-9._+-]", "_");
+        return "vmlinux-" + r + PackSymbols.EXTENSION;
+    }
+
+    /** Writes the pack of an indexed vmlinux into the cache; returns its path. */
+    public static Path store(VmlinuxSymbols vmlinux) throws SymbolsException {
+        Path dir = dirFor(vmlinux.buildId());
+        if (dir == null) throw new SymbolsException(vmlinux.source(), "no build-id: cannot cache a symbol pack for it");
+        Path out = dir.resolve(fileName(vmlinux.release()));
+        PackWriter.write(vmlinux, out);
+        return out;
+    }
+}

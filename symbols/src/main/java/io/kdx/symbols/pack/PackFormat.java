@@ -1,0 +1,43 @@
+package io.kdx.symbols.pack;
+
+/**
+ * The symbol pack file, version 1: everything analysis needs from one vmlinux, laid out so that it
+ * is used straight from a read-only memory map (nothing is parsed at open). Little-endian.
+ * <pre>
+ * 0   char magic[8] = "KDXSYMP\0"
+ * 8   u32 version = 1
+ * 12  u32 section count
+ * 16  u64 file size (a shorter file is truncated)
+ * 24  u64 reserved
+ * 32  section table: {u32 id; u32 reserved; u64 offset; u64 length} per section
+ *     then the sections, each 8-byte aligned:
+ * META        u32-length-prefixed UTF-8 strings: build-id, release, banner, source file name
+ * SYM_*       the symbol table's arrays (see SymbolTable): addresses u64[n], sizes u64[n],
+ *             name offsets u32[n], the names (the vmlinux's .strtab), the name hash u32[2^k]
+ * ORC_*       base u64 + count u32 (ORC_META), ips u32[n], normalised rows 8 bytes each, text ranges u64 pairs
+ * TYPE_OFFSETS u32[types] into TYPE_RECORDS; a record is
+ *             {u8 kind; u8 flags (1 signed); u16 0; u32 name; i64 size (-1 none); i64 count; i32 target; u32 n}
+ *             then n members {u32 name; i32 bit_size; i64 bit_offset; i32 type; u32 0}
+ *             or n enumerators {u32 name; u32 0; i64 value}
+ *             (names are offsets into STRINGS, 0xffffffff for none; type -1 is void)
+ * STRINGS     NUL-terminated UTF-8
+ * NAME_*      the name index (see NameIndex): hashes u64, values u64, aux u64, name refs u64, categories u8;
+ *             values are type indexes (variables: the variable's type; enumerators: aux holds the value)
+ * </pre>
+ * Types stored: every struct, union, enum, typedef and base type the vmlinux's name index holds (the
+ * first definition of each name), the types of all indexed global variables, and everything
+ * reachable from them, so a pack answers every query its vmlinux answers.
+ */
+public final class PackFormat {
+    private PackFormat() {}
+
+    public static final int VERSION = 1;
+    public static final int HEADER = 32, SECTION_ENTRY = 24;
+
+    public static final int META = 1, SYM_ADDRS = 2, SYM_SIZES = 3, SYM_NAME_OFFS = 4, SYM_NAMES = 5, SYM_HASH = 6,
+            ORC_META = 7, ORC_IPS = 8, ORC_ROWS = 9, ORC_TEXT = 10, TYPE_OFFSETS = 11, TYPE_RECORDS = 12, STRINGS = 13,
+            NAME_HASHES = 14, NAME_VALUES = 15, NAME_AUX = 16, NAME_REFS = 17, NAME_CATS = 18;
+
+    public static final int TYPE_HEADER = 32, MEMBER_BYTES = 24, ENUMERATOR_BYTES = 16;
+    public static final int NO_NAME = -1;
+}
