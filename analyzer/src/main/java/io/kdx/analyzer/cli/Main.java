@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code kdx} command line. Exit codes are a contract: see {@link ExitCodes}. */
 @Command(name = "kdx", mixinStandardHelpOptions = true, version = "kdx 0.1.0",
         description = "kdx, the kernel dump examiner: reads Linux crash dumps and says why the machine hung or died.",
-        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BatchCommand.class, InfoCommand.class, PagesCommand.class, PsCommand.class, BtCommand.class, SysCommand.class, LogCommand.class, MountCommand.class, SymbolsCommand.class, StructCommand.class, SymCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BatchCommand.class, InfoCommand.class, PagesCommand.class, PsCommand.class, BtCommand.class, SysCommand.class, LogCommand.class, MountCommand.class, AnalyzeCommand.class, SymbolsCommand.class, StructCommand.class, SymCommand.class},
         footer = {"", "Exit codes: 0 done, 2 usage error, 3 unreadable or invalid input, 4 done but the dump is incomplete."})
 public final class Main implements Runnable {
 

@@ -1,0 +1,55 @@
+package io.kdx.analyzer.diagnose;
+
+import io.kdx.analyzer.audit.AuditLog;
+import io.kdx.analyzer.audit.AuditState;
+import io.kdx.analyzer.log.LogRecord;
+import java.util.List;
+import java.util.Map;
+
+/** One thing kdx found, with its evidence. {@link #kind()} names it in the JSON. */
+public sealed interface Finding {
+    String kind();
+
+    /**
+     * A frozen filesystem and the tasks proven (or, when marked, suspected) to wait for it.
+     *
+     * @param field      the member read, with its width ("s_writers.frozen", 4 bytes)
+     * @param mounts     every mount of that super_block: its address and mount point
+     * @param suspected  D tasks whose stacks are in the freeze path but are on none of its queues
+     * @param freezers   tasks that may have frozen it (in freeze_super/ioctl_fsfreeze, or a known agent by name)
+     */
+    record FrozenFilesystem(long superBlock, String fstype, String device, String mountpoint, List<Map.Entry<Long, String>> mounts,
+            int level, String levelName, String field, List<BlockedTask> blocked, List<BlockedTask> suspected,
+            List<String> freezers, List<String> remedy) implements Finding {
+        public String kind() {
+            return "frozen-filesystem";
+        }
+    }
+
+    /** The audit subsystem under pressure: records lost, the backlog limit hit, or its daemon stuck. */
+    record AuditBacklog(AuditState state, AuditLog.Evidence log, BlockedTask daemon, String daemonState,
+            List<BlockedTask> waitingForBacklog, List<String> reasons) implements Finding {
+        public String kind() {
+            return "audit-backlog";
+        }
+    }
+
+    /** D-state tasks grouped by wait channel, and the hung-task watchdog's reports. */
+    record HungTasks(Map<String, List<BlockedTask>> byWaitChannel, double longestSeconds, List<LogRecord> watchdog)
+            implements Finding {
+        public String kind() {
+            return "hung-tasks";
+        }
+
+        public int count() {
+            return byWaitChannel.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
+    /** The kernel panicked (or oopsed): the message and the task that called panic(). */
+    record Panic(String message, int pid, String comm, int cpu, List<String> frames) implements Finding {
+        public String kind() {
+            return "panic";
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.kdx.analyzer.diagnose;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.mount.FreezeLevel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tasks queued on a super_block's freeze wait queues: the proof that a task waits for that
+ * filesystem to thaw, read from the kernel's own queues rather than guessed from a stack.
+ * <ul>
+ * <li>5.8+: each of {@code s_writers.rw_sem[SB_FREEZE_LEVELS]} (struct percpu_rw_semaphore) keeps its
+ *     sleeping readers on {@code waiters}, a wait queue whose entries have {@code private} = the task
+ *     (percpu_rwsem_wait());</li>
+ * <li>4.3 to 5.7: the same semaphores embed a {@code struct rw_semaphore rw_sem} whose
+ *     {@code wait_list} holds {@code struct rwsem_waiter} {list, task};</li>
+ * <li>3.6 to 4.2: writers wait on {@code s_writers.wait_unfrozen}; up to 3.5 on {@code s_wait_unfrozen}.</li>
+ * </ul>
+ */
+final class FreezeWaiters {
+    static final int MAX_WAITERS = 100_000;
+
+    /** One task found on a queue: which queue (its kernel expression and address) and its entry. */
+    record Waiter(long task, String queue, long queueAddress, long semaphore, int level, long entry) {}
+
+    private FreezeWaiters() {}
+
+    /** task_struct address -> where it waits, for one super_block. */
+    static Map<Long, Waiter> of(Kernel k, FreezeLevel freeze, long sb, List<String> problems) {
+        Map<Long, Waiter> out = new LinkedHashMap<>();
+        if (freeze.sbWriters() && k.hasMember("super_block", "s_writers.rw_sem")) {
+            long base = sb + k.offsetOf("super_block", "s_writers.rw_sem");
+            long size = k.sizeOf("percpu_rw_semaphore");
+            for (int i = 0; i < 3; i++) { // SB_FREEZE_LEVELS = SB_FREEZE_COMPLETE - 1
+                long sem = base + i * size;
+                String name = "s_writers.rw_sem[" + i + "]";
+                try {
+                    if (k.hasMember("percpu_rw_semaphore", "waiters")) {
+                        long head = sem + k.offsetOf("percpu_rw_semaphore", "waiters");
+                        waitQueue(k, head, name + ".waiters", sem, i + 1, out);
+                    } else if (k.hasMember("percpu_rw_semaphore", "rw_sem")) {
+                        long head = sem + k.offsetOf("percpu_rw_semaphore", "rw_sem") + k.offsetOf("rw_semaphore", "wait_list");
+                        rwsemWaitList(k, head, name + ".rw_sem.wait_list", sem, i + 1, out);
+                    }
+                } catch (MemoryFault f) {
+                    problems.add(String.format("super_block 0x%x: %s unreadable: %s", sb, name, f.getMessage()));
+                }
+            }
+        }
+        for (String q : new String[] {"s_writers.wait_unfrozen", "s_wait_unfrozen"}) {
+            if (!k.hasMember("super_block", q)) continue;
+            try {
+                waitQueue(k, sb + k.offsetOf("super_block", q), q, 0, -1, out);
+            } catch (MemoryFault f) {
+                problems.add(String.format("super_block 0x%x: %s unreadable: %s", sb, q, f.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    /** wait_queue_head {lock; head (task_list before 4.13)}; entries wait_queue_entry {private; entry}. */
+    static void waitQueue(Kernel k, long wqHead, String name, long sem, int level, Map<Long, Waiter> out) {
+        String headField = k.hasMember("wait_queue_head", "head") ? "head" : "task_list";
+        String struct = k.hasMember("wait_queue_entry", "entry") ? "wait_queue_entry" : "__wait_queue";
+        String link = "wait_queue_entry".equals(struct) ? "entry" : "task_list";
+        long head = wqHead + k.offsetOf("wait_queue_head", headField);
+        long linkOff = k.offsetOf(struct, link);
+        long privOff = k.offsetOf(struct, "private");
+        long p = k.readPointer(head);
+        for (int n = 0; p != head && p != 0 && n < MAX_WAITERS; n++) {
+            long entry = p - linkOff;
+            long task = k.readPointer(entry + privOff);
+            if (task != 0) out.putIfAbsent(task, new Waiter(task, name, wqHead, sem, level, entry));
+            p = k.readPointer(p);
+        }
+    }
+
+    /** rw_semaphore.wait_list of struct rwsem_waiter {list; task} (4.3 to 5.7 percpu rwsems). */
+    static void rwsemWaitList(Kernel k, long head, String name, long sem, int level, Map<Long, Waiter> out) {
+        long linkOff = k.offsetOf("rwsem_waiter", "list");
+        long taskOff = k.offsetOf("rwsem_waiter", "task");
+        long p = k.readPointer(head);
+        for (int n = 0; p != head && p != 0 && n < MAX_WAITERS; n++) {
+            long w = p - linkOff;
+            long task = k.readPointer(w + taskOff);
+            if (task != 0) out.putIfAbsent(task, new Waiter(task, name, head, sem, level, w));
+            p = k.readPointer(p);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.kdx.analyzer.diagnose;
+
+import io.kdx.analyzer.audit.AuditState;
+import io.kdx.analyzer.log.DmesgFormat;
+import io.kdx.analyzer.log.LogMatch;
+import io.kdx.analyzer.log.LogRecord;
+import io.kdx.analyzer.stack.Frame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The diagnosis for a person under pressure: verdict and remedy first, a one-screen summary, then
+ * the evidence. Addresses appear only where an analyst would retype them into crash.
+ */
+public final class TextReport {
+    private TextReport() {}
+
+    public static String of(Diagnosis d, boolean stacks) {
+        StringBuilder o = new StringBuilder();
+        o.append(String.format("kdx analyze: %s (Linux %s), %d tasks, analysed in %.1f s%n%n", d.dump(), d.release(), d.tasks(), d.seconds()));
+        o.append("VERDICT\n");
+        wrap(o, d.verdict(), "  ", 100);
+        List<String> remedy = new ArrayList<>();
+        for (Finding f : d.findings()) if (f instanceof Finding.FrozenFilesystem ff) remedy.addAll(ff.remedy());
+        if (!remedy.isEmpty()) {
+            o.append("\nREMEDY\n");
+            o.append("  ").append(remedy.getFirst()).append('\n');
+            for (String r : remedy.subList(1, remedy.size())) wrap(o, "then " + r, "  ", 100);
+        }
+        summary(o, d);
+        o.append("\nDETAILS\n");
+        for (Finding f : d.findings()) {
+            switch (f) {
+                case Finding.FrozenFilesystem ff -> frozen(o, ff, stacks);
+                case Finding.AuditBacklog a -> audit(o, a, stacks);
+                case Finding.HungTasks h -> hung(o, h);
+                case Finding.Panic p -> panic(o, p);
+            }
+        }
+        if (d.findings().stream().noneMatch(f -> f instanceof Finding.AuditBacklog)) auditState(o, d.audit());
+        o.append("\nWhat kdx could not read\n");
+        if (d.unreadable().isEmpty()) o.append("  nothing: every object the analysis needed was readable\n");
+        for (String u : d.unreadable()) wrap(o, "- " + u, "  ", 100);
+        return o.toString();
+    }
+
+    static void summary(StringBuilder o, Diagnosis d) {
+        o.append("\nSUMMARY\n");
+        List<Finding.FrozenFilesystem> frozen = new ArrayList<>();
+        Finding.HungTasks hung = null;
+        Finding.Panic panic = null;
+        for (Finding f : d.findings()) {
+            if (f instanceof Finding.FrozenFilesystem ff) frozen.add(ff);
+            if (f instanceof Finding.HungTasks h) hung = h;
+            if (f instanceof Finding.Panic p) panic = p;
+        }
+        o.append(String.format("  %-20s %d%n", "frozen filesystems", frozen.size()));
+        for (Finding.FrozenFilesystem f : frozen) {
+            double longest = f.blocked().stream().mapToDouble(BlockedTask::blockedSeconds).max().orElse(-1);
+            o.append(String.format("  %-20s   %s  %s on %s  %s; %d blocked%s%n", "", f.mountpoint(), f.fstype(), f.device(),
+                    f.levelName(), f.blocked().size(), longest >= 0 ? String.format(", longest %.1f s", longest) : ""));
+        }
+        AuditState a = d.audit();
+        o.append(String.format("  %-20s %s%n", "audit", auditLine(a)));
+        if (hung == null) {
+            o.append(String.format("  %-20s 0%n", "D-state tasks"));
+        } else {
+            List<String> g = new ArrayList<>();
+            for (var e : hung.byWaitChannel().entrySet()) g.add(e.getKey() + " " + e.getValue().size());
+            o.append(String.format("  %-20s %d  (%s)%s%n", "D-state tasks", hung.count(), String.join(", ", g),
+                    hung.longestSeconds() >= 0 ? String.format(", longest %.1f s", hung.longestSeconds()) : ""));
+        }
+        o.append(String.format("  %-20s %s%n", "panic", panic == null ? "none" : "\"" + panic.message() + "\""));
+        o.append(String.format("  %-20s %s%n", "could not read", d.unreadable().isEmpty() ? "nothing" : d.unreadable().size() + " item(s), listed at the end"));
+    }
+
+    static String auditLine(AuditState a) {
+        if (a.enabled() < 0) return "unknown (audit_enabled unreadable)";
+        if (a.enabled() == 0) return "disabled";
+        return String.format("enabled; daemon pid %s; backlog %s of limit %s; lost %s", a.daemonPid() == 0 ? "none" : String.valueOf(a.daemonPid()),
+                a.backlog(), a.backlogLimit(), a.lost());
+    }
+
+    static void frozen(StringBuilder o, Finding.FrozenFilesystem f, boolean stacks) {
+        o.append(String.format("%nFrozen filesystem %s%n", f.mountpoint()));
+        o.append(String.format("  super_block 0x%x  %s on %s  level %d %s  (%s)%n", f.superBlock(), f.fstype(), f.device(),
+                f.level(), f.levelName(), f.field()));
+        for (var m : f.mounts()) o.append(String.format("  mounted at %s (mount 0x%x)%n", m.getValue(), m.getKey()));
+        if (f.blocked().isEmpty()) {
+            o.append("  no task is queued on its freeze wait queues\n");
+        } else {
+            o.append("  blocked, as the super_block's own wait queues show:\n");
+            o.append(String.format("    %7s  %-16s %-24s %9s%n", "PID", "COMM", "WAITING IN", "BLOCKED"));
+            for (BlockedTask b : f.blocked()) {
+                task(o, b);
+                if (b.chain().size() > 2) o.append("             ").append(b.chain().get(2)).append('\n');
+                stack(o, b, stacks);
+            }
+            String q = f.blocked().getFirst().chain().size() > 2 ? f.blocked().getFirst().chain().get(2) : null;
+            if (q != null && q.startsWith("queued on 0x")) {
+                o.append("  check in crash: waitq ").append(q, 10, q.indexOf(' ', 10)).append('\n');
+            }
+        }
+        if (!f.suspected().isEmpty()) {
+            o.append("  in the freeze path by their stacks, but on none of its queues (not proven to wait for it):\n");
+            for (BlockedTask b : f.suspected()) task(o, b);
+        }
+        o.append("  who froze it: ").append(f.freezers().isEmpty() ? "no freezing task is visible in the dump" : String.join("; ", f.freezers())).append('\n');
+    }
+
+    static void task(StringBuilder o, BlockedTask b) {
+        o.append(String.format("    %7d  %-16s %-24s %9s%n", b.pid(), b.comm(), b.waitingIn() == null ? "?" : b.waitingIn(),
+                b.blockedSeconds() < 0 ? "?" : String.format("%.1f s", b.blockedSeconds())));
+    }
+
+    static void stack(StringBuilder o, BlockedTask b, boolean full) {
+        List<String> fs = new ArrayList<>();
+        for (Frame f : b.frames()) {
+            if (f.function() == null) continue;
+            if (!full && WaitChannel.SWITCH.contains(f.function())) continue;
+            fs.add((f.reliable() ? "" : "?") + (full ? f.symbolic() : f.function()));
+            if (!full && fs.size() >= 6) break;
+        }
+        if (!fs.isEmpty()) o.append("             stack: ").append(String.join(" < ", fs)).append('\n');
+        if (b.stackNote() != null && full) o.append("             (").append(b.stackNote()).append(")\n");
+    }
+
+    static void audit(StringBuilder o, Finding.AuditBacklog a, boolean stacks) {
+        o.append("\nAudit\n");
+        auditVariables(o, a.state());
+        o.append("  why it matters:\n");
+        for (String r : a.reasons()) wrap(o, "- " + r, "    ", 100);
+        if (a.daemon() != null) {
+            o.append(String.format("  audit daemon: %s (pid %d), state %s, waiting in %s%n", a.daemon().comm(), a.daemon().pid(),
+                    a.daemonState(), a.daemon().waitingIn()));
+            stack(o, a.daemon(), stacks);
+        }
+        o.append("  in the kernel log:\n");
+        for (LogMatch m : a.log().all()) {
+            if (m.count() == 0) continue;
+            o.append(String.format("    %5d x  %s%n", m.count(), m.first().message()));
+            o.append(String.format("             first %s last %s%n", DmesgFormat.prefix(m.first()).trim(), DmesgFormat.prefix(m.last()).trim()));
+        }
+        if (!a.log().any()) o.append("    no audit complaint\n");
+        for (BlockedTask b : a.waitingForBacklog()) {
+            o.append(String.format("  waiting for backlog room: %s (pid %d)%n", b.comm(), b.pid()));
+        }
+    }
+
+    static void auditState(StringBuilder o, AuditState a) {
+        o.append("\nAudit: nothing wrong\n");
+        auditVariables(o, a);
+    }
+
+    static void auditVariables(StringBuilder o, AuditState a) {
+        o.append(String.format("  audit_enabled %d, auditd pid %d, audit_backlog_limit %d, backlog (audit_queue) %d, audit_lost %d%n",
+                a.enabled(), a.daemonPid(), a.backlogLimit(), a.backlog(), a.lost()));
+        o.append(String.format("  audit_backlog_wait_time %d jiffies, retry queue %d, hold queue %d, audit_failure %d%n",
+                a.backlogWaitTime(), a.retryQueue(), a.holdQueue(), a.failure()));
+    }
+
+    static void hung(StringBuilder o, Finding.HungTasks h) {
+        o.append(String.format("%nHung tasks: %d in uninterruptible sleep (D)%n", h.count()));
+        o.append(String.format("  %-28s %5s %9s  %s%n", "WAITING IN", "COUNT", "LONGEST", "TASKS"));
+        for (Map.Entry<String, List<BlockedTask>> e : h.byWaitChannel().entrySet()) {
+            double longest = e.getValue().stream().mapToDouble(BlockedTask::blockedSeconds).max().orElse(-1);
+            List<String> names = new ArrayList<>();
+            for (BlockedTask b : e.getValue()) if (names.size() < 6) names.add(b.comm() + "(" + b.pid() + ")");
+            if (e.getValue().size() > 6) names.add("...");
+            o.append(String.format("  %-28s %5d %9s  %s%n", e.getKey(), e.getValue().size(),
+                    longest < 0 ? "?" : String.format("%.1f s", longest), String.join(" ", names)));
+        }
+        if (h.watchdog().isEmpty()) {
+            o.append("  hung-task watchdog: no report in the log\n");
+        } else {
+            o.append("  hung-task watchdog: ").append(h.watchdog().size()).append(" report(s)\n");
+            for (LogRecord r : h.watchdog().subList(0, Math.min(5, h.watchdog().size()))) o.append("    ").append(DmesgFormat.readable(r)).append('\n');
+        }
+    }
+
+    static void panic(StringBuilder o, Finding.Panic p) {
+        o.append("\nPanic\n");
+        o.append("  message: ").append(p.message()).append('\n');
+        if (p.pid() >= 0) o.append(String.format("  task: %s (pid %d) on CPU %d%n", p.comm(), p.pid(), p.cpu()));
+        for (String f : p.frames().subList(0, Math.min(12, p.frames().size()))) o.append("    ").append(f).append('\n');
+    }
+
+    static void wrap(StringBuilder o, String text, String indent, int width) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String w : text.split(" ")) {
+            if (line.length() + w.length() + 1 > width && line.length() > indent.length()) {
+                o.append(line).append('\n');
+                line = new StringBuilder(indent).append("  ");
+            }
+            if (line.length() > indent.length() && line.charAt(line.length() - 1) != ' ') line.append(' ');
+            line.append(w);
+        }
+        o.append(line).append('\n');
+    }
+}

@@ -1,0 +1,71 @@
+package io.kdx.analyzer.diagnose;
+
+import io.kdx.analyzer.audit.AuditState;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The verdict: a few plain sentences, each backed by a finding. */
+final class Verdict {
+    private Verdict() {}
+
+    static String of(List<Finding> findings, AuditState audit) {
+        List<String> s = new ArrayList<>();
+        Finding.AuditBacklog auditF = null;
+        Finding.HungTasks hung = null;
+        List<Finding.FrozenFilesystem> frozen = new ArrayList<>();
+        for (Finding f : findings) {
+            switch (f) {
+                case Finding.Panic p -> s.add("The kernel panicked: \"" + p.message() + "\""
+                        + (p.pid() >= 0 ? " in " + p.comm() + " (pid " + p.pid() + ") on CPU " + p.cpu() : "") + ".");
+                case Finding.FrozenFilesystem ff -> frozen.add(ff);
+                case Finding.AuditBacklog a -> auditF = a;
+                case Finding.HungTasks h -> hung = h;
+            }
+        }
+        for (Finding.FrozenFilesystem f : frozen) {
+            StringBuilder b = new StringBuilder();
+            b.append("The filesystem ").append(f.mountpoint()).append(" (").append(f.fstype()).append(" on ").append(f.device())
+                    .append(") is frozen (").append(f.levelName()).append(")");
+            if (f.blocked().isEmpty()) {
+                b.append("; no task is queued waiting for it.");
+            } else {
+                b.append("; ").append(f.blocked().size()).append(f.blocked().size() == 1 ? " task is" : " tasks are")
+                        .append(" blocked waiting for it to thaw: ").append(names(f.blocked(), 5)).append('.');
+            }
+            s.add(b.toString());
+        }
+        if (auditF != null) {
+            StringBuilder b = new StringBuilder("Audit is losing records: ");
+            List<String> parts = new ArrayList<>();
+            if (auditF.daemon() != null && "UN".equals(auditF.daemonState())) {
+                String on = "";
+                for (Finding.FrozenFilesystem f : frozen) {
+                    for (BlockedTask t : f.blocked()) if (t.task() == auditF.daemon().task()) on = " on the frozen " + f.mountpoint();
+                }
+                parts.add("the audit daemon " + auditF.daemon().comm() + " (pid " + auditF.daemon().pid() + ") is blocked" + on);
+            }
+            if (audit.lost() > 0) parts.add(audit.lost() + " lost (audit_lost)");
+            if (audit.backlogLimit() >= 0 && audit.backlog() >= 0) parts.add("backlog " + audit.backlog() + " of limit " + audit.backlogLimit());
+            if (auditF.log().limitExceeded().count() > 0) parts.add("\"backlog limit exceeded\" logged " + auditF.log().limitExceeded().count() + " times");
+            b.append(String.join(", ", parts)).append('.');
+            s.add(b.toString());
+        }
+        if (frozen.isEmpty() && hung != null) {
+            var top = hung.byWaitChannel().entrySet().iterator().next();
+            s.add(hung.count() + (hung.count() == 1 ? " task is" : " tasks are") + " in uninterruptible sleep (D), "
+                    + top.getValue().size() + " of them in " + top.getKey() + "; no frozen filesystem.");
+        }
+        if (s.isEmpty()) {
+            return "No frozen filesystem, no panic, no task in uninterruptible sleep, and no audit trouble: kdx finds nothing wrong in this dump.";
+        }
+        if (frozen.isEmpty() && findings.stream().noneMatch(f -> f instanceof Finding.Panic)) s.add("No frozen filesystem.");
+        return String.join(" ", s);
+    }
+
+    static String names(List<BlockedTask> ts, int max) {
+        List<String> n = new ArrayList<>();
+        for (int i = 0; i < ts.size() && i < max; i++) n.add(ts.get(i).comm() + " (pid " + ts.get(i).pid() + ")");
+        if (ts.size() > max) n.add("and " + (ts.size() - max) + " more");
+        return String.join(", ", n);
+    }
+}
