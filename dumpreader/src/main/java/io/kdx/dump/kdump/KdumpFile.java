@@ -13,6 +13,7 @@ import java.nio.file.Path;
  */
 final class KdumpFile {
     static final int DESC_SIZE = 24;
+    static final int TAIL_SCAN = 1 << 16;
 
     final ByteSource src;
     final MappedFile mapped;
@@ -42,10 +43,18 @@ final class KdumpFile {
         if (flattened && ((FlattenedFile) src).truncated()) truncated = true;
         if (descEnd > src.size()) {
             truncated = true;
-        } else if (nDesc > 0) {
-            long last = h.descriptorOffset() + (nDesc - 1) * DESC_SIZE;
-            long off = src.getLong(last), size = src.getInt(last + 8) & 0xffffffffL;
-            if (off > 0 && off + size > src.size()) truncated = true;
+        } else {
+            // page data follows pfn order (only zero pages point back to the shared zero page), so the
+            // file's end is where the last descriptors' data ends: look back past a tail of zero pages
+            for (long i = nDesc - 1, n = 0; i >= 0 && n < TAIL_SCAN; i--, n++) {
+                long d = h.descriptorOffset() + i * DESC_SIZE;
+                long off = src.getLong(d), size = src.getInt(d + 8) & 0xffffffffL;
+                if (off > 0 && off + size > src.size()) {
+                    truncated = true;
+                    break;
+                }
+                if (off > descEnd + pageSize) break; // a real data page inside the file
+            }
         }
         // makedumpfile and QEMU write the shared zero page first, where the page data begins
         if (src.contains(descEnd, pageSize) && allZero(descEnd, pageSize)) zeroPage = descEnd;

@@ -19,7 +19,7 @@ import java.util.zip.Deflater;
 /**
  * Writes a {@link Memory} as makedumpfile's compressed kdump: header block, sub-header (+ VMCOREINFO and
  * ELF notes), both bitmaps, page descriptors, the shared zero page, page data. Options: header version,
- * compression, dump level (bit 1 excludes zero pages), the incomplete flag with lost descriptors,
+ * compression, dump level (bit 1: zero pages share the zero page, or leave the bitmap), the incomplete flag with lost descriptors,
  * QEMU's style (only utsname.machine, phys_base 0, QEMU notes), split parts, and the flattened form.
  */
 public final class KdumpWriter {
@@ -34,6 +34,11 @@ public final class KdumpWriter {
     public long lostFromDescriptor = Long.MAX_VALUE;
     public long physBase = 0x1c000000L;
     public long timestamp = 1_700_000_000L;
+    /**
+     * makedumpfile 1.7.2 (cyclic mode) keeps zero pages in the dumpable bitmap and points them at the
+     * shared zero page when -d has bit 1; its older non-cyclic mode cleared their bits instead (false).
+     */
+    public boolean zeroPagesInBitmap = true;
 
     public void write(Memory m, Path path) throws IOException {
         writePart(m, path, 0, m.maxPfn, false);
@@ -53,7 +58,7 @@ public final class KdumpWriter {
 
     private boolean dumpable(Memory m, long pfn) {
         byte[] b = m.page(pfn);
-        return b != null && !((dumpLevel & 1) != 0 && Memory.isZero(b));
+        return b != null && !(!zeroPagesInBitmap && (dumpLevel & 1) != 0 && Memory.isZero(b));
     }
 
     private void writePart(Memory m, Path path, long start, long end, boolean split) throws IOException {
@@ -123,7 +128,7 @@ public final class KdumpWriter {
                 long d = descOff + 24L * i;
                 if (incomplete && i >= lostFromDescriptor) continue;
                 byte[] page = m.page(pfns.get(i));
-                if (Memory.isZero(page)) {
+                if (Memory.isZero(page) && ((dumpLevel & 1) != 0 || qemuStyle)) {
                     desc(o, d, zeroOff, bs, 0);
                     continue;
                 }
