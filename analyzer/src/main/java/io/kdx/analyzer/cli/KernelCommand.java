@@ -4,6 +4,7 @@ import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Kernels;
 import io.kdx.dump.Dump;
 import io.kdx.symbols.KernelSymbols;
+import io.kdx.symbols.SymbolLocator;
 import io.kdx.symbols.SymbolsException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * A command that reads the dumped kernel: opens the dump, finds its symbols (-s PATH, or by the
- * dump's release in the usual places), opens the {@link Kernel} and calls {@link #run(Kernel)}.
+ * dump's build-id and release), opens the {@link Kernel} and calls {@link #run(Kernel)}.
  * Notes from opening (a vmlinux that does not match, guessed values) go to stderr.
  */
 public abstract class KernelCommand extends DumpCommand {
@@ -36,16 +37,22 @@ public abstract class KernelCommand extends DumpCommand {
 
     protected abstract int run(Kernel kernel) throws Exception;
 
-    /** -s PATH, else the first vmlinux found for the dump's release (see {@link #candidates}). */
+    /**
+     * -s PATH, else a "vmlinux" beside the dump or one directory up (the fixture layout), else the
+     * symbols module's {@link SymbolLocator} by VMCOREINFO BUILD-ID and the release; symbols of
+     * another build are refused in one line.
+     */
     protected KernelSymbols openSymbols(Dump dump) throws SymbolsException {
-        if (symbolsPath != null) return KernelSymbols.open(symbolsPath);
-        List<Path> tried = candidates(dump);
-        for (Path p : tried) {
-            if (Files.isRegularFile(p)) return KernelSymbols.open(p);
+        Path explicit = symbolsPath;
+        if (explicit == null) {
+            for (Path p : besideTheDump(dump)) {
+                if (Files.isRegularFile(p)) {
+                    explicit = p;
+                    break;
+                }
+            }
         }
-        String release = release(dump);
-        throw new InputException(dump.path() + ": no symbols given (-s vmlinux) and none found for release "
-                + (release == null ? "(unknown)" : release) + "; looked in " + tried);
+        return new SymbolLocator().locate(explicit, dump.vmcoreinfo().buildId(), release(dump), null);
     }
 
     private static String release(Dump dump) {
@@ -54,24 +61,19 @@ public abstract class KernelCommand extends DumpCommand {
         return r == null || r.isBlank() ? null : r;
     }
 
-    /**
-     * Where a vmlinux for the dump may be: "vmlinux" beside the dump or one directory up (the
-     * fixture layout), then by release (VMCOREINFO OSRELEASE, else the dump header's utsname):
-     * kdx's kernel cache, and Debian's and Fedora's debug-symbol paths.
-     */
+    /** Where symbols for the dump may be: beside the dump, then the {@link SymbolLocator}'s places. */
     static List<Path> candidates(Dump dump) {
+        List<Path> out = besideTheDump(dump);
+        out.addAll(new SymbolLocator().candidates(dump.vmcoreinfo().buildId(), release(dump)));
+        return out;
+    }
+
+    static List<Path> besideTheDump(Dump dump) {
         List<Path> out = new ArrayList<>();
         Path dir = dump.path().toAbsolutePath().getParent();
         if (dir != null) {
             out.add(dir.resolve("vmlinux"));
             if (dir.getParent() != null) out.add(dir.getParent().resolve("vmlinux"));
-        }
-        String r = release(dump);
-        if (r != null) {
-            String home = System.getProperty("user.home");
-            out.add(Path.of(home, ".cache/kdx/kernels", r, "usr/lib/debug/boot", "vmlinux-" + r));
-            out.add(Path.of("/usr/lib/debug/boot", "vmlinux-" + r));
-            out.add(Path.of("/usr/lib/debug/lib/modules", r, "vmlinux"));
         }
         return out;
     }
