@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 /** {@code kdx sys}: the machine and the moment of the dump, as crash's sys shows them. */
 @Command(name = "sys", mixinStandardHelpOptions = true,
         description = {"Show the dumped system: kernel, CPUs, date, uptime, load, tasks, utsname, memory and the panic message, as crash's sys does.",
-                "JSON keys: kernel, dumpfile, partial, cpus, date, date_seconds, uptime, uptime_seconds, load_average, tasks, nodename, release, version, machine, memory_bytes, panic, problems."})
+                "JSON keys: kernel, dumpfile, partial, cpus, cpus_offline, date, date_seconds, uptime, uptime_seconds, load_average, tasks, nodename, release, version, machine, memory_bytes, panic, problems."})
 public final class SysCommand extends KernelCommand {
     static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss 'UTC' yyyy", Locale.ROOT);
 
@@ -31,6 +31,7 @@ public final class SysCommand extends KernelCommand {
             o.put("dumpfile", s.dumpfile());
             o.put("partial", s.partial());
             o.put("cpus", s.cpus());
+            o.put("cpus_offline", s.cpusOffline());
             o.put("date", date(s.dateSeconds()));
             o.put("date_seconds", s.dateSeconds());
             o.put("uptime", uptime(s.uptimeSeconds()));
@@ -50,7 +51,7 @@ public final class SysCommand extends KernelCommand {
         double[] l = s.loadAverage();
         out.printf("      KERNEL: %s%n", s.kernel());
         out.printf("    DUMPFILE: %s%s%n", s.dumpfile(), s.partial() ? "  [PARTIAL DUMP]" : "");
-        out.printf("        CPUS: %d%n", s.cpus());
+        out.printf("        CPUS: %d%s%n", s.cpus(), s.cpusOffline() > 0 ? " [OFFLINE: " + s.cpusOffline() + "]" : "");
         out.printf("        DATE: %s%n", date(s.dateSeconds()));
         out.printf("      UPTIME: %s%n", uptime(s.uptimeSeconds()));
         out.printf("LOAD AVERAGE: %.2f, %.2f, %.2f%n", l[0], l[1], l[2]);

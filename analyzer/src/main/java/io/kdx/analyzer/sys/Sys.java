@@ -27,7 +27,11 @@ public final class Sys {
         boolean partial = md.dumpLevel() > 0 || md.incomplete() || md.truncated();
         String kernel = k.symbols() == null || k.symbols().source() == null ? null : k.symbols().source().toString();
 
-        int cpus = onlineCpus(k, problems);
+        // crash counts the present CPUs and flags those panic() took offline (smp_send_stop).
+        int present = maskWeight(k, "__cpu_present_mask", problems);
+        int online = maskWeight(k, "__cpu_online_mask", problems);
+        int cpus = present > 0 ? present : k.nrCpus();
+        int offline = online >= 0 ? Math.max(0, cpus - online) : 0;
         long date = -1, uptime = -1;
         try {
             long tk = timekeeper(k);
@@ -84,7 +88,7 @@ public final class Sys {
         } catch (MemoryFault e) {
             problems.add("cpu_khz unreadable: " + e.getMessage());
         }
-        return new SysInfo(kernel, dumpfile, partial, cpus, date, uptime, load, tasks, nodename, release, version,
+        return new SysInfo(kernel, dumpfile, partial, cpus, offline, date, uptime, load, tasks, nodename, release, version,
                 machine, memory, mhz, panicMessage(k, log), problems);
     }
 
@@ -101,20 +105,19 @@ public final class Sys {
         throw new MissingTypeException("neither tk_core nor shadow_timekeeper");
     }
 
-    static int onlineCpus(Kernel k, List<String> problems) {
-        long mask = k.symbol("__cpu_online_mask");
-        if (mask == 0) mask = k.symbol("cpu_online_mask");
-        if (mask != 0) {
-            try {
-                int n = 0;
-                int words = Math.max(1, (k.nrCpus() + 63) / 64);
-                for (int w = 0; w < words; w++) n += Long.bitCount(k.readU64(mask + 8L * w));
-                if (n > 0) return n;
-            } catch (MemoryFault e) {
-                problems.add("__cpu_online_mask unreadable: " + e.getMessage());
-            }
+    /** Weight of a cpumask variable (__cpu_present_mask, __cpu_online_mask), or -1 when unreadable. */
+    static int maskWeight(Kernel k, String name, List<String> problems) {
+        long mask = k.symbol(name);
+        if (mask == 0) return -1;
+        try {
+            int n = 0;
+            int words = Math.max(1, (k.nrCpus() + 63) / 64);
+            for (int w = 0; w < words; w++) n += Long.bitCount(k.readU64(mask + 8L * w));
+            return n;
+        } catch (MemoryFault e) {
+            problems.add(name + " unreadable: " + e.getMessage());
+            return -1;
         }
-        return k.nrCpus();
     }
 
     /**

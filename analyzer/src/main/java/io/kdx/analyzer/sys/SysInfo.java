@@ -9,7 +9,8 @@ import java.util.List;
  * @param kernel        the vmlinux or symbol pack used
  * @param dumpfile      the dump file(s)
  * @param partial       the dump was filtered (makedumpfile -d) or is incomplete
- * @param cpus          online CPUs (weight of __cpu_online_mask), else the dump's CPU count
+ * @param cpus          present CPUs (weight of __cpu_present_mask), else the kernel's CPU count
+ * @param cpusOffline   of those, the ones not online (panic() stops the others)
  * @param dateSeconds   the kernel's wall clock at dump time: timekeeper.xtime_sec
  * @param uptimeSeconds boot time elapsed: monotonic (xtime + wall_to_monotonic) + offs_boot
  * @param loadAverage   avenrun[0..2] converted as /proc/loadavg does (rounded to 1/100)
@@ -23,6 +24,7 @@ public record SysInfo(
         String dumpfile,
         boolean partial,
         int cpus,
+        int cpusOffline,
         long dateSeconds,
         long uptimeSeconds,
         double[] loadAverage,
