@@ -36,4 +36,14 @@ public final class Kernels {
         k.init();
         return k;
     }
+
+    /** The address translator behind a kernel from {@link #open} (benchmarks and cross-checks), or null. */
+    public static AddressTranslator translator(Kernel k) {
+        return k instanceof DumpKernel dk ? dk.translator() : null;
+    }
+
+    /** The physical page cache behind a kernel from {@link #open}, or null. */
+    public static PhysicalMemory physicalMemory(Kernel k) {
+        return k instanceof DumpKernel dk ? dk.physicalMemory() : null;
+    }
 }
