@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * The pack cache: {@code $KDX_CACHE_DIR/symbols/<build-id>/vmlinux-<release>.kdxsym}, where the
- * cache directory defaults to {@code $XDG_CACHE_HOME/kdx} or {@code ~/.cache/kdx}. A vmlinux's first
+ * cache directory ($KDX_CACHE_DIR or the property kdx.cache.dir) defaults to {@code $XDG_CACHE_HOME/kdx} or {@code ~/.cache/kdx}. A vmlinux's first
  * use writes its pack there; later uses of any dump of that build skip the DWARF scan. Set
  * {@code KDX_SYMBOL_CACHE=off} (or the system property {@code kdx.symbols.cache=off}) to disable.
  */
@@ -20,7 +20,7 @@ public final class PackCache {
     }
 
     public static Path root() {
-        String dir = System.getenv("KDX_CACHE_DIR");
+        String dir = System.getProperty("kdx.cache.dir", System.getenv("KDX_CACHE_DIR"));
         if (dir != null && !dir.isBlank()) return Path.of(dir).resolve("symbols");
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
