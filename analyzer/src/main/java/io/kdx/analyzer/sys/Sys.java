@@ -75,12 +75,10 @@ public final class Sys {
         }
 
         long memory = -1;
-        long totalram = k.symbol("_totalram_pages") != 0 ? k.symbol("_totalram_pages") : k.symbol("totalram_pages");
         try {
-            if (totalram == 0) throw new MissingTypeException("no symbol _totalram_pages");
-            memory = k.readU64(totalram) * k.dump().pageSize();
+            memory = presentPages(k) * k.dump().pageSize();
         } catch (MemoryFault | MissingTypeException e) {
-            problems.add("totalram_pages unreadable (MEMORY): " + e.getMessage());
+            problems.add("node_present_pages unreadable (MEMORY): " + e.getMessage());
         }
         long mhz = -1;
         try {
@@ -103,6 +101,29 @@ public final class Sys {
         long shadow = k.symbol("shadow_timekeeper");
         if (shadow != 0) return shadow;
         throw new MissingTypeException("neither tk_core nor shadow_timekeeper");
+    }
+
+    /**
+     * RAM present in the machine, as crash's MEMORY counts it: the sum of pglist_data.node_present_pages
+     * over node_data[] (NUMA kernels) or contig_page_data.
+     */
+    static long presentPages(Kernel k) {
+        long off = k.offsetOf("pglist_data", "node_present_pages");
+        long nodeData = k.symbol("node_data");
+        if (nodeData != 0) {
+            long n = 64;
+            Type t = k.types() == null ? null : k.types().variableType("node_data");
+            if (t != null && t.resolved().count() > 0) n = t.resolved().count();
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                long pgdat = k.readPointer(nodeData + 8L * i);
+                if (pgdat != 0) sum += k.readU64(pgdat + off);
+            }
+            return sum;
+        }
+        long contig = k.symbol("contig_page_data");
+        if (contig == 0) throw new MissingTypeException("neither node_data nor contig_page_data");
+        return k.readU64(contig + off);
     }
 
     /** Weight of a cpumask variable (__cpu_present_mask, __cpu_online_mask), or -1 when unreadable. */

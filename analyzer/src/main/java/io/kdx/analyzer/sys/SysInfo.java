@@ -15,7 +15,7 @@ import java.util.List;
  * @param uptimeSeconds boot time elapsed: monotonic (xtime + wall_to_monotonic) + offs_boot
  * @param loadAverage   avenrun[0..2] converted as /proc/loadavg does (rounded to 1/100)
  * @param tasks         every task, threads and the idle task of each CPU included
- * @param memoryBytes   RAM the kernel manages: totalram_pages * page size
+ * @param memoryBytes   RAM present: the nodes' node_present_pages * page size (crash's MEMORY)
  * @param cpuMhz        cpu_khz / 1000, or -1
  * @param panic         the panic or oops message from the kernel log, "" when there was none
  */
