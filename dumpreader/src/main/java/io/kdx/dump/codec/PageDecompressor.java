@@ -3,6 +3,7 @@ package io.kdx.dump.codec;
 import io.airlift.compress.lzo.LzoDecompressor;
 import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdDecompressor;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -11,6 +12,11 @@ import java.util.zip.Inflater;
  * as makedumpfile's and QEMU's compress2() write it) that is reset rather than re-created, the LZO1X,
  * snappy and zstd block decoders, and the input and output scratch buffers. Obtain it with
  * {@link #get(int)}; never share one between threads.
+ *
+ * <p>Codecs were chosen by JMH on 4 KiB kernel pages (benchmarks/README.md): aircompressor for LZO (the
+ * only candidate) and snappy (faster than snappy-java's JNI call on one page), zstd-jni for zstd (about
+ * ten times aircompressor's Java zstd on one page); aircompressor's zstd stays as the fallback when the
+ * native library cannot load.
  */
 public final class PageDecompressor {
     private static final ThreadLocal<PageDecompressor> LOCAL = new ThreadLocal<>();
@@ -19,6 +25,8 @@ public final class PageDecompressor {
     private final LzoDecompressor lzo = new LzoDecompressor();
     private final SnappyDecompressor snappy = new SnappyDecompressor();
     private final ZstdDecompressor zstd = new ZstdDecompressor();
+    private ZstdDecompressCtx zstdNative; // loaded at the first zstd page: other dumps never load the library
+    private boolean zstdTried;
     private final int pageSize;
     public final byte[] in;
     /** One byte longer than a page, so that a page that decompresses too long is seen. */
@@ -51,11 +59,30 @@ public final class PageDecompressor {
                 case PageCodec.ZLIB -> inflate(length);
                 case PageCodec.LZO -> lzo.decompress(in, 0, length, out, 0, out.length);
                 case PageCodec.SNAPPY -> snappyLength(length) > out.length ? -1 : snappy.decompress(in, 0, length, out, 0, out.length);
-                case PageCodec.ZSTD -> zstd.decompress(in, 0, length, out, 0, out.length);
+                case PageCodec.ZSTD -> zstd(length);
                 default -> -1;
             };
         } catch (RuntimeException e) { // aircompressor's MalformedInputException, or an index fault on corrupt input
             return -1;
+        }
+    }
+
+    private int zstd(int length) {
+        if (!zstdTried) {
+            zstdTried = true;
+            zstdNative = nativeZstd();
+        }
+        return zstdNative != null
+                ? zstdNative.decompressByteArray(out, 0, out.length, in, 0, length)
+                : zstd.decompress(in, 0, length, out, 0, out.length);
+    }
+
+    private static ZstdDecompressCtx nativeZstd() {
+        if (Boolean.getBoolean("kdx.dump.javaZstd")) return null;
+        try {
+            return new ZstdDecompressCtx();
+        } catch (LinkageError | RuntimeException e) { // no native library for this platform
+            return null;
         }
     }
 
