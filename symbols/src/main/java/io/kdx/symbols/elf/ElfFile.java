@@ -169,7 +169,7 @@ public final class ElfFile implements AutoCloseable {
                 int type = Bytes.i32(d, p + 8);
                 long name = p + 12, desc = name + ((namesz + 3) & ~3L);
                 long next = desc + ((descsz + 3) & ~3L);
-                if (next > end || next <= p) break;
+                if (desc + descsz > end || next <= p) break; // the last note's padding may be cut off
                 if (type == NT_GNU_BUILD_ID && namesz == 4 && Bytes.i32(d, name) == 0x00554e47 /* "GNU\0" */) {
                     StringBuilder hex = new StringBuilder();
                     for (long i = 0; i < descsz; i++) hex.append(String.format("%02x", Bytes.u8(d, desc + i)));

@@ -97,7 +97,8 @@ public final class TypeNode implements Type {
     @Override
     public Type target() {
         return switch (kind) {
-            case VOID, BASE, STRUCT, UNION, ENUM -> null;
+            case VOID, BASE, STRUCT, UNION -> null;
+            case ENUM -> targetKey == TypeSource.VOID ? null : graph.get(targetKey); // the underlying integer type
             default -> graph.get(targetKey);
         };
     }
