@@ -58,7 +58,7 @@ final class Verdict {
         if (s.isEmpty()) {
             return "No frozen filesystem, no panic, no task in uninterruptible sleep, and no audit trouble: kdx finds nothing wrong in this dump.";
         }
-        if (frozen.isEmpty() && findings.stream().noneMatch(f -> f instanceof Finding.Panic)) s.add("No frozen filesystem.");
+        if (frozen.isEmpty() && hung == null && findings.stream().noneMatch(f -> f instanceof Finding.Panic)) s.add("No frozen filesystem.");
         return String.join(" ", s);
     }
 
