@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 "'>' marks the task active on a CPU. JSON keys: pid, tgid, ppid, cpu, task, state, comm, rss, vsz (KiB), mem_percent, active, panic, last_arrival_ns, since_run_ns."})
 public final class PsCommand extends KernelCommand {
 
+    @picocli.CommandLine.Option(names = "-m", description = "like crash's ps -m: how long ago each task last ran (runqueue clock minus sched_info.last_arrival), most recent first")
+    boolean sinceRun;
+
     @Override
     protected int run(Kernel kernel) throws Exception {
         Tasks.Result r = Tasks.walk(kernel);
@@ -27,6 +30,11 @@ public final class PsCommand extends KernelCommand {
             doc.put("tasks", rows);
             doc.put("notes", r.notes());
             out.println(JSON.writeValueAsString(doc));
+        } else if (sinceRun) {
+            List<TaskInfo> sorted = new ArrayList<>(r.tasks());
+            sorted.sort(java.util.Comparator.comparingLong(t -> t.sinceRunNs() < 0 ? Long.MAX_VALUE : t.sinceRunNs()));
+            for (TaskInfo t : sorted) out.println(sinceLine(t));
+            for (String n : r.notes()) System.err.println("kdx: note: " + n);
         } else {
             out.println("      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM");
             for (TaskInfo t : r.tasks()) out.println(line(t));
@@ -40,6 +48,20 @@ public final class PsCommand extends KernelCommand {
         return String.format("%s %7d %7d %3d  %016x  %2s  %4.1f %8d %8d  %s",
                 t.active() ? ">" : " ", t.pid(), t.ppid(), t.cpu(), t.task(), t.state(), t.memPercent(),
                 t.vszKiB(), t.rssKiB(), comm);
+    }
+
+    /** {@code [days hh:mm:ss.mmm] [ST]  PID: ...}, as crash's ps -m. */
+    static String sinceLine(TaskInfo t) {
+        String ago;
+        if (t.sinceRunNs() < 0) {
+            ago = "[      unknown     ]";
+        } else {
+            long ms = t.sinceRunNs() / 1_000_000;
+            ago = String.format("[%d %02d:%02d:%02d.%03d]", ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60,
+                    ms / 1000 % 60, ms % 1000);
+        }
+        return String.format("%s [%s]  PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"", ago, t.state(), t.pid(),
+                t.task(), t.cpu(), t.comm());
     }
 
     static Map<String, Object> row(TaskInfo t) {
