@@ -19,7 +19,7 @@ public final class ExitCodes {
 
     static int forException(Throwable t) {
         if (t instanceof CommandLine.ParameterException) return USAGE;
-        if (t instanceof IOException || t instanceof InputException) return BAD_INPUT;
+        if (t instanceof IOException || t instanceof InputException || t instanceof io.kdx.symbols.UncheckedSymbolsException) return BAD_INPUT;
         return INTERNAL;
     }
 
@@ -27,7 +27,8 @@ public final class ExitCodes {
     static String message(Throwable t) {
         if (t instanceof NoSuchFileException e) return e.getFile() + ": no such file";
         if (t instanceof AccessDeniedException e) return e.getFile() + ": permission denied";
-        if (t instanceof DumpException || t instanceof SymbolsException || t instanceof InputException) {
+        if (t instanceof DumpException || t instanceof SymbolsException || t instanceof InputException
+                || t instanceof io.kdx.symbols.UncheckedSymbolsException) { // corrupt DWARF met lazily
             return t.getMessage();
         }
         if (t instanceof IOException) return t.getMessage();
