@@ -21,6 +21,17 @@ public final class X86_64 implements Arch {
             R8 = 9, AX = 10, CX = 11, DX = 12, SI = 13, DI = 14, ORIG_AX = 15, IP = 16, CS = 17, FLAGS = 18,
             SP = 19, SS = 20;
 
+    private final int translationCacheEntries;
+
+    public X86_64() {
+        this(1 << 14);
+    }
+
+    /** With a translation cache of that many 4 KiB pages (tests use tiny ones to force evictions). */
+    public X86_64(int translationCacheEntries) {
+        this.translationCacheEntries = translationCacheEntries;
+    }
+
     @Override
     public String name() {
         return "x86_64";
@@ -33,7 +44,7 @@ public final class X86_64 implements Arch {
 
     @Override
     public AddressTranslator translator(KernelLayout layout, PhysicalMemory mem) {
-        return new PageTables(mem, layout.rootTable(), layout.fiveLevel(), 1 << 14);
+        return new PageTables(mem, layout.rootTable(), layout.fiveLevel(), translationCacheEntries);
     }
 
     @Override

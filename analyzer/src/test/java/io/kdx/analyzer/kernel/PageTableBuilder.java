@@ -23,7 +23,7 @@ public final class PageTableBuilder {
         return e & 0x000f_ffff_ffff_f000L;
     }
 
-    long get(long phys) {
+    public long get(long phys) {
         byte[] p = mem.pages.get(phys / MemDump.PAGE);
         if (p == null) return 0;
         return java.nio.ByteBuffer.wrap(p).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong((int) (phys % MemDump.PAGE));

@@ -91,6 +91,62 @@ class TranslationTest {
     }
 
     @Test
+    void aTablePointingOutsideMemoryIsAFaultNotACrash() throws Exception {
+        SyntheticKernel s = new SyntheticKernel();
+        long va = VMALLOC + (5L << 30);
+        s.pt.map4k(va, s.mem.alloc());
+        long pmdTable = tableOf(s, va); // corrupt the PMD entry: its PTE table now lies at 256 GiB, beyond memory
+        s.mem.put64(pmdTable + ((va >>> 21) & 511) * 8, 0x40_0000_0000L | 3);
+        try (Kernel k = s.open()) {
+            MemoryFault f = assertThrows(MemoryFault.class, () -> k.readU64(va));
+            assertTrue(f.getMessage().contains("page-table page"), f.getMessage());
+            assertEquals(-1, k.translate(va));
+        }
+    }
+
+    /** Physical address of the PMD table that maps {@code va} (walking the builder's own tables). */
+    private static long tableOf(SyntheticKernel s, long va) {
+        long t = s.pt.root;
+        for (int shift : new int[] {39, 30}) {
+            long e = s.pt.get(t + ((va >>> shift) & 511) * 8);
+            t = e & 0x000f_ffff_ffff_f000L;
+        }
+        return t;
+    }
+
+    @Test
+    void concurrentReadsThroughTinyCachesStayCorrect() throws Exception {
+        SyntheticKernel s = new SyntheticKernel();
+        int pages = 64;
+        for (int i = 0; i < pages; i++) {
+            long p = s.mem.alloc();
+            s.pt.map4k(VMALLOC + i * 0x1000L, p);
+            for (int w = 0; w < 512; w++) s.mem.put64(p + w * 8L, (VMALLOC + i * 0x1000L + w * 8L) ^ 0x5555);
+        }
+        io.kdx.analyzer.x86_64.X86_64 arch = new io.kdx.analyzer.x86_64.X86_64(16);
+        PhysicalMemory mem = new PhysicalMemory(s.mem, 16);
+        KernelLayout layout = arch.layout(s.mem, s.syms, mem);
+        DumpKernel k = new DumpKernel(s.mem, s.syms, arch, layout, mem);
+        k.init();
+        java.util.concurrent.atomic.AtomicLong bad = new java.util.concurrent.atomic.AtomicLong();
+        Thread[] ts = new Thread[4];
+        for (int n = 0; n < ts.length; n++) {
+            long seed = n;
+            ts[n] = new Thread(() -> {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                for (int i = 0; i < 100_000; i++) {
+                    long a = VMALLOC + r.nextInt(pages) * 0x1000L + r.nextInt(512) * 8L;
+                    if (k.readU64(a) != (a ^ 0x5555)) bad.incrementAndGet();
+                }
+            });
+            ts[n].start();
+        }
+        for (Thread t : ts) t.join();
+        assertEquals(0, bad.get());
+        assertTrue(mem.cacheMisses() > 1000, "evictions happened: " + mem.cacheMisses());
+    }
+
+    @Test
     void cachedAndUncachedTranslationsAgreeAndTheCacheIsUsed() throws Exception {
         SyntheticKernel s = new SyntheticKernel();
         for (int i = 0; i < 64; i++) s.pt.map4k(VMALLOC + i * 0x1000L, s.mem.alloc());
