@@ -187,6 +187,7 @@ public final class Analyzer {
             c.add(String.format("queued on 0x%x = super_block 0x%x .%s", w.queueAddress(), sb, w.queue()));
         }
         c.add(String.format("super_block 0x%x: %s on %s, mounted at %s (mount 0x%x)", sb, m.fstype(), m.device(), m.mountpoint(), m.mount()));
+        for (String f : OpenFiles.on(k, w.task(), sb)) c.add("open on it: " + f);
         return c;
     }
 

@@ -95,6 +95,7 @@ public final class TextReport {
             for (BlockedTask b : f.blocked()) {
                 task(o, b);
                 if (b.chain().size() > 2) o.append("             ").append(b.chain().get(2)).append('\n');
+                for (String c : b.chain()) if (c.startsWith("open on it: ")) o.append("             ").append(c).append('\n');
                 stack(o, b, stacks);
             }
             String q = f.blocked().getFirst().chain().size() > 2 ? f.blocked().getFirst().chain().get(2) : null;

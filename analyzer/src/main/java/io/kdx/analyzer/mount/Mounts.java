@@ -121,15 +121,20 @@ public final class Mounts {
      * to the parent mount at its mount point, until the namespace's root mount (its own parent).
      */
     public static String mountpoint(Kernel k, long m) {
+        long parent = k.readPointer(m + k.offsetOf("mount", "mnt_parent"));
+        if (parent == m) return "/";
+        return path(k, parent, k.readPointer(m + k.offsetOf("mount", "mnt_mountpoint")));
+    }
+
+    /** The path of {@code dentry} seen through struct mount {@code mnt}, as d_path prints it. */
+    public static String path(Kernel k, long mnt, long dentry) {
         long parentOff = k.offsetOf("mount", "mnt_parent");
         long mpOff = k.offsetOf("mount", "mnt_mountpoint");
         long rootOff = k.offsetOf("mount", "mnt.mnt_root");
         long dParent = k.offsetOf("dentry", "d_parent");
         long dName = k.offsetOf("dentry", "d_name.name");
         long dLen = k.offsetOf("dentry", "d_name.len");
-        long mnt = k.readPointer(m + parentOff);
-        if (mnt == m) return "/";
-        long d = k.readPointer(m + mpOff);
+        long d = dentry;
         List<String> parts = new ArrayList<>();
         for (int n = 0; n < MAX_DEPTH; n++) {
             if (d == k.readPointer(mnt + rootOff)) {
