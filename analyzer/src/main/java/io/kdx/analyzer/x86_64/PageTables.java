@@ -3,27 +3,24 @@ package io.kdx.analyzer.x86_64;
 import io.kdx.analyzer.kernel.AddressTranslator;
 import io.kdx.analyzer.kernel.PhysicalMemory;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * x86_64 4- and 5-level page-table walk from the kernel's root table (init_top_pgt), with 1 GiB
  * (PUD) and 2 MiB (PMD) pages (Intel SDM vol. 3, 4.5), and a direct-mapped translation cache of
- * 4 KiB virtual pages. The cache is lock-free: a slot's key is cleared, its value written, then its
- * key set; a reader accepts the value only when the key reads the same before and after it.
+ * 4 KiB virtual pages. The cache is lock-free: each slot holds an immutable (virtual page, physical
+ * page) pair published through its final fields, so a reader never pairs one writer's key with
+ * another's value; a miss (a page-table walk) allocates one small pair, a hit allocates nothing.
  */
 final class PageTables implements AddressTranslator {
     static final long PRESENT = 1L, PSE = 1L << 7;
     static final long ADDR_MASK = 0x000f_ffff_ffff_f000L;
-    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final long EMPTY = 1L; // never a page-aligned key
+    private record Entry(long vpage, long ppage) {}
 
     private final PhysicalMemory mem;
     private final long root;
     private final boolean fiveLevel;
-    private final long[] keys;
-    private final long[] values;
+    private final Entry[] slots;
     private final int mask;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -33,9 +30,7 @@ final class PageTables implements AddressTranslator {
         this.root = rootTable & ADDR_MASK;
         this.fiveLevel = fiveLevel;
         int n = Integer.highestOneBit(Math.max(16, cacheEntries));
-        this.keys = new long[n];
-        this.values = new long[n];
-        java.util.Arrays.fill(keys, EMPTY);
+        this.slots = new Entry[n];
         this.mask = n - 1;
     }
 
@@ -43,21 +38,14 @@ final class PageTables implements AddressTranslator {
     public long translate(long vaddr) {
         long vpage = vaddr & ~0xfffL;
         int i = (int) ((vpage >>> 12) ^ (vpage >>> 29)) & mask;
-        long k = (long) LONGS.getAcquire(keys, i);
-        if (k == vpage) {
-            long v = (long) LONGS.getAcquire(values, i);
-            if ((long) LONGS.getAcquire(keys, i) == vpage) {
-                hits.increment();
-                return v | (vaddr & 0xfff);
-            }
+        Entry e = slots[i];
+        if (e != null && e.vpage == vpage) {
+            hits.increment();
+            return e.ppage | (vaddr & 0xfff);
         }
         misses.increment();
         long p = translateUncached(vaddr);
-        if (p >= 0) {
-            LONGS.setRelease(keys, i, EMPTY);
-            LONGS.setRelease(values, i, p & ~0xfffL);
-            LONGS.setRelease(keys, i, vpage);
-        }
+        if (p >= 0) slots[i] = new Entry(vpage, p & ~0xfffL);
         return p;
     }
 
