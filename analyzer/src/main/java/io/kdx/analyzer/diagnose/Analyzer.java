@@ -59,7 +59,13 @@ public final class Analyzer {
         KernelLog log = KernelLogs.read(k);
         unreadable.addAll(log.problems());
 
-        Tasks.Result tr = Tasks.walk(k);
+        Tasks.Result tr;
+        try {
+            tr = Tasks.walk(k);
+        } catch (MemoryFault | MissingTypeException e) {
+            tr = new Tasks.Result(List.of(), List.of());
+            unreadable.add("the task list is unreadable, so no task, stack or waiter is known: " + e.getMessage());
+        }
         unreadable.addAll(tr.notes());
         Map<Long, TaskInfo> byAddr = new HashMap<>();
         Map<Integer, TaskInfo> byPid = new HashMap<>();
@@ -79,8 +85,12 @@ public final class Analyzer {
 
         AuditState audit = Audit.read(k);
         unreadable.addAll(audit.problems());
-        Finding.AuditBacklog auditFinding = audit(k, audit, log, byPid, stacks, wchan, frozen);
-        if (auditFinding != null) findings.add(auditFinding);
+        try {
+            Finding.AuditBacklog auditFinding = audit(k, audit, log, byPid, stacks, wchan, frozen);
+            if (auditFinding != null) findings.add(auditFinding);
+        } catch (MemoryFault | MissingTypeException e) {
+            unreadable.add("the audit daemon could not be examined: " + e.getMessage());
+        }
 
         if (!dState.isEmpty()) findings.add(hung(stacks, frozen, log));
 
@@ -134,7 +144,12 @@ public final class Analyzer {
             MountInfo first = ms.stream().min(Comparator.comparingInt(m -> m.mountpoint() == null ? 1 << 20 : m.mountpoint().length()))
                     .orElse(ms.getFirst());
             Map<Long, FreezeWaiters.Waiter> waiters;
-            waiters = FreezeWaiters.of(k, freeze, sb, unreadable);
+            try {
+                waiters = FreezeWaiters.of(k, freeze, sb, unreadable);
+            } catch (MemoryFault | MissingTypeException x) {
+                waiters = Map.of();
+                unreadable.add(String.format("the freeze wait queues of super_block 0x%x are unreadable, so no waiter is proven: %s", sb, x.getMessage()));
+            }
             List<BlockedTask> blocked = new ArrayList<>();
             for (FreezeWaiters.Waiter w : waiters.values()) {
                 TaskInfo t = byAddr.get(w.task());
