@@ -38,18 +38,27 @@ final class Abbrevs {
         return entryOfCode[(int) code] - 1;
     }
 
-    static Abbrevs parse(Path file, MemorySegment abbrev, long offset, int addrSize, int offSize, int version) throws SymbolsException {
+    static Abbrevs parse(Path file, MemorySegment abbrev, long offset, long limit, int addrSize, int offSize, int version) throws SymbolsException {
         if (offset < 0 || offset >= abbrev.byteSize()) {
             throw new SymbolsException(file, ".debug_abbrev offset 0x" + Long.toHexString(offset) + " is beyond the section's end");
         }
         Leb r = new Leb(abbrev, offset);
+        r.window(offset, limit);
+        try {
+            return parse(file, r, offset, limit, addrSize, offSize, version);
+        } catch (IndexOutOfBoundsException e) {
+            throw new SymbolsException(file, "truncated .debug_abbrev table at 0x" + Long.toHexString(offset));
+        }
+    }
+
+    private static Abbrevs parse(Path file, Leb r, long offset, long limit, int addrSize, int offSize, int version) throws SymbolsException {
         int n = 0, na = 0, maxCode = 0;
         int[] tag = new int[64], start = new int[64], count = new int[64], fixed = new int[64], codes = new int[64];
         boolean[] children = new boolean[64];
         int[] an = new int[256], af = new int[256];
         long[] ac = new long[256];
         while (true) {
-            if (r.pos >= abbrev.byteSize()) throw new SymbolsException(file, "truncated .debug_abbrev table at 0x" + Long.toHexString(offset));
+            if (r.pos >= limit) throw new SymbolsException(file, "truncated .debug_abbrev table at 0x" + Long.toHexString(offset));
             long code = r.uleb();
             if (code == 0) break;
             if (code >= MAX_CODE) throw new SymbolsException(file, "implausible abbreviation code " + code + " in .debug_abbrev at 0x" + Long.toHexString(offset));
@@ -64,7 +73,7 @@ final class Abbrevs {
             start[n] = na;
             int size = 0;
             while (true) {
-                if (r.pos >= abbrev.byteSize()) throw new SymbolsException(file, "truncated .debug_abbrev entry " + code);
+                if (r.pos >= limit) throw new SymbolsException(file, "truncated .debug_abbrev entry " + code);
                 int name = (int) r.uleb(), form = (int) r.uleb();
                 if (name == 0 && form == 0) break;
                 long c = form == Dw.FORM_implicit_const ? r.sleb() : 0;

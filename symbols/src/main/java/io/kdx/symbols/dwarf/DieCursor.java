@@ -39,7 +39,8 @@ final class DieCursor {
         version = units.version[u];
         Abbrevs a = units.abbrevs[u];
         if (a == null) {
-            a = Abbrevs.parse(s.file, s.abbrev, units.abbrevOffset[u], addrSize, offSize, version);
+            a = Abbrevs.parse(s.file, s.abbrev, units.abbrevOffset[u], units.abbrevLimit(units.abbrevOffset[u], s.abbrev.byteSize()),
+                    addrSize, offSize, version);
             units.abbrevs[u] = a;
         }
         abbrevs = a;

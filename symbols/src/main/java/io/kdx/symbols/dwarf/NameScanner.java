@@ -27,6 +27,7 @@ final class NameScanner {
     }
 
     void scan(int fromUnit, int toUnit) throws SymbolsException {
+        if (toUnit > fromUnit) c.r.window(c.units.start[fromUnit], c.units.end[toUnit - 1]);
         for (int u = fromUnit; u < toUnit; u++) {
             try {
                 scanUnit(u);

@@ -16,6 +16,7 @@ final class Units {
     final byte[] version, unitType, addrSize, offSize;
     final long[] strOffsetsBase, addrBase;
     final Abbrevs[] abbrevs;
+    private final long[] abbrevStarts; // distinct abbreviation table offsets, sorted
 
     private Units(int n, long[] start, long[] end, long[] firstDie, long[] abbrevOffset, byte[] version, byte[] unitType,
             byte[] addrSize, byte[] offSize) {
@@ -33,6 +34,14 @@ final class Units {
         this.abbrevs = new Abbrevs[n];
         Arrays.fill(strOffsetsBase, -1);
         Arrays.fill(addrBase, -1);
+        this.abbrevStarts = Arrays.stream(abbrevOffset, 0, n).sorted().distinct().toArray();
+    }
+
+    /** Where the abbreviation table at {@code offset} must end: the next unit's table, or the section's end. */
+    long abbrevLimit(long offset, long sectionSize) {
+        int i = Arrays.binarySearch(abbrevStarts, offset);
+        int next = i >= 0 ? i + 1 : -i - 1;
+        return next < abbrevStarts.length ? Math.min(abbrevStarts[next], sectionSize) : sectionSize;
     }
 
     static Units scan(DwarfSections s) throws SymbolsException {
