@@ -9,7 +9,7 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * A bounded cache of decompressed pages keyed by pfn, shared by threads without one global lock: the
- * pages live off-heap in one slab, grouped into small sets (up to 8 ways) each with its own
+ * pages live off-heap in slabs allocated on first use, grouped into small sets (up to 8 ways) each with its own
  * {@link StampedLock}; a lookup is an optimistic read validated after the copy.
  *
  * <p>Scan resistance: a new page enters with frequency 0 and replaces the way of lowest frequency;
@@ -19,8 +19,12 @@ import java.util.concurrent.locks.StampedLock;
 public final class PageCache {
     private static final int MAX_WAYS = 8, MAX_FREQ = 3;
 
+    private static final int SETS_PER_SLAB = 64;
+
     private final int pageSize, ways, sets;
-    private final MemorySegment slab;
+    private final Arena arena;
+    /** Off-heap page storage, 64 sets per slab, allocated at the first put into one of its sets (opening stays cheap). */
+    private final MemorySegment[] slabs;
     private final long[] keys; // pfn + 1; 0 = empty
     private final byte[] freq;
     private final StampedLock[] locks;
@@ -32,7 +36,8 @@ public final class PageCache {
         this.ways = Math.max(1, Math.min(MAX_WAYS, capacityPages));
         this.sets = capacityPages == 0 ? 0 : Math.max(1, capacityPages / ways);
         int cap = sets * ways;
-        this.slab = cap == 0 ? MemorySegment.NULL : arena.allocate((long) cap * pageSize, 64);
+        this.arena = arena;
+        this.slabs = new MemorySegment[(sets + SETS_PER_SLAB - 1) / SETS_PER_SLAB];
         this.keys = new long[cap];
         this.freq = new byte[cap];
         this.locks = new StampedLock[sets];
@@ -58,12 +63,12 @@ public final class PageCache {
         StampedLock lock = locks[s];
         long stamp = lock.tryOptimisticRead();
         int way = lookup(s, pfn);
-        if (way >= 0) MemorySegment.copy(slab, (long) way * pageSize, dst, 0, pageSize);
+        if (way >= 0) copyOut(s, way, dst);
         if (!lock.validate(stamp)) {
             stamp = lock.readLock();
             try {
                 way = lookup(s, pfn);
-                if (way >= 0) MemorySegment.copy(slab, (long) way * pageSize, dst, 0, pageSize);
+                if (way >= 0) copyOut(s, way, dst);
             } finally {
                 lock.unlockRead(stamp);
             }
@@ -75,6 +80,32 @@ public final class PageCache {
         if (freq[way] < MAX_FREQ) freq[way]++; // a racy increment loses at worst one count
         hits.increment();
         return true;
+    }
+
+    private void copyOut(int s, int way, MemorySegment dst) {
+        MemorySegment slab = slabs[s / SETS_PER_SLAB];
+        if (slab == null) return; // only under a failed optimistic read: validate() rejects it
+        MemorySegment.copy(slab, slabOffset(way), dst, 0, pageSize);
+    }
+
+    private long slabOffset(int way) {
+        return (long) (way % (SETS_PER_SLAB * ways)) * pageSize;
+    }
+
+    private MemorySegment slab(int s) {
+        int i = s / SETS_PER_SLAB;
+        MemorySegment m = slabs[i];
+        if (m == null) {
+            synchronized (slabs) {
+                m = slabs[i];
+                if (m == null) {
+                    int n = Math.min(SETS_PER_SLAB, sets - i * SETS_PER_SLAB);
+                    m = arena.allocate((long) n * ways * pageSize, 64);
+                    slabs[i] = m;
+                }
+            }
+        }
+        return m;
     }
 
     private int lookup(int s, long pfn) {
@@ -101,7 +132,7 @@ public final class PageCache {
                 for (int i = base; i < base + ways; i++) freq[i]--;
             }
             keys[victim] = 0;
-            MemorySegment.copy(page, 0, slab, ValueLayout.JAVA_BYTE, (long) victim * pageSize, pageSize);
+            MemorySegment.copy(page, 0, slab(s), ValueLayout.JAVA_BYTE, slabOffset(victim), pageSize);
             freq[victim] = 0;
             keys[victim] = pfn + 1;
         } finally {
