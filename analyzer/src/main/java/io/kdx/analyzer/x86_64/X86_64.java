@@ -21,6 +21,14 @@ public final class X86_64 implements Arch {
             R8 = 9, AX = 10, CX = 11, DX = 12, SI = 13, DI = 14, ORIG_AX = 15, IP = 16, CS = 17, FLAGS = 18,
             SP = 19, SS = 20;
 
+    /** The registers of a CPU note by name ("ip", "sp", "cs", ...), in note order. */
+    public static java.util.Map<String, Long> named(io.kdx.dump.PrStatus p) {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        long[] r = p.registers();
+        for (int i = 0; i < Math.min(r.length, REGISTERS.size()); i++) m.put(REGISTERS.get(i), r[i]);
+        return m;
+    }
+
     private final int translationCacheEntries;
 
     public X86_64() {
