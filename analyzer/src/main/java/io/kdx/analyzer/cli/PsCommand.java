@@ -22,10 +22,12 @@ public final class PsCommand extends KernelCommand {
     @Override
     protected int run(Kernel kernel) throws Exception {
         Tasks.Result r = Tasks.walk(kernel);
+        List<TaskInfo> tasks = new ArrayList<>(r.tasks()); // crash lists by pid (idle tasks by CPU)
+        tasks.sort(java.util.Comparator.comparingInt(TaskInfo::pid).thenComparingInt(TaskInfo::cpu));
         PrintStream out = out();
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (TaskInfo t : r.tasks()) rows.add(row(t));
+            for (TaskInfo t : tasks) rows.add(row(t));
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("tasks", rows);
             doc.put("notes", r.notes());
@@ -37,7 +39,7 @@ public final class PsCommand extends KernelCommand {
             for (String n : r.notes()) System.err.println("kdx: note: " + n);
         } else {
             out.println("      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM");
-            for (TaskInfo t : r.tasks()) out.println(line(t));
+            for (TaskInfo t : tasks) out.println(line(t));
             for (String n : r.notes()) System.err.println("kdx: note: " + n);
         }
         return ExitCodes.OK;
