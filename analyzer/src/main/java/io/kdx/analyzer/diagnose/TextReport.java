@@ -55,12 +55,15 @@ public final class TextReport {
             if (f instanceof Finding.HungTasks h) hung = h;
             if (f instanceof Finding.Panic p) panic = p;
         }
-        o.append(String.format("  %-20s %d%n", "frozen filesystems", frozen.size()));
-        for (Finding.FrozenFilesystem f : frozen) {
+        o.append(String.format("  %-20s %d", "frozen filesystems", frozen.size()));
+        for (int i = 0; i < frozen.size(); i++) {
+            Finding.FrozenFilesystem f = frozen.get(i);
             double longest = f.blocked().stream().mapToDouble(BlockedTask::blockedSeconds).max().orElse(-1);
-            o.append(String.format("  %-20s   %s  %s on %s  %s; %d blocked%s%n", "", f.mountpoint(), f.fstype(), f.device(),
+            if (i > 0) o.append(String.format("%n  %-20s  ", ""));
+            o.append(String.format("  %s  %s on %s  %s; %d blocked%s", f.mountpoint(), f.fstype(), f.device(),
                     f.levelName(), f.blocked().size(), longest >= 0 ? String.format(", longest %.1f s", longest) : ""));
         }
+        o.append('\n');
         AuditState a = d.audit();
         o.append(String.format("  %-20s %s%n", "audit", auditLine(a)));
         if (hung == null) {
@@ -72,7 +75,7 @@ public final class TextReport {
                     hung.longestSeconds() >= 0 ? String.format(", longest %.1f s", hung.longestSeconds()) : ""));
         }
         o.append(String.format("  %-20s %s%n", "panic", panic == null ? "none" : "\"" + panic.message() + "\""));
-        o.append(String.format("  %-20s %s%n", "could not read", d.unreadable().isEmpty() ? "nothing" : d.unreadable().size() + " item(s), listed at the end"));
+        o.append(String.format("  %-20s %s%n", "could not read", d.unreadable().isEmpty() ? "nothing" : d.unreadable().size() + (d.unreadable().size() == 1 ? " item" : " items") + ", listed at the end"));
     }
 
     static String auditLine(AuditState a) {

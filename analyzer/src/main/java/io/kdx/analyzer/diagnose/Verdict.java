@@ -35,19 +35,21 @@ final class Verdict {
             s.add(b.toString());
         }
         if (auditF != null) {
-            StringBuilder b = new StringBuilder("Audit is losing records: ");
-            List<String> parts = new ArrayList<>();
+            StringBuilder b = new StringBuilder("Audit is losing records");
             if (auditF.daemon() != null && "UN".equals(auditF.daemonState())) {
                 String on = "";
                 for (Finding.FrozenFilesystem f : frozen) {
                     for (BlockedTask t : f.blocked()) if (t.task() == auditF.daemon().task()) on = " on the frozen " + f.mountpoint();
                 }
-                parts.add("the audit daemon " + auditF.daemon().comm() + " (pid " + auditF.daemon().pid() + ") is blocked" + on);
+                b.append(": its daemon ").append(auditF.daemon().comm()).append(" (pid ").append(auditF.daemon().pid())
+                        .append(") is blocked").append(on);
             }
-            if (audit.lost() > 0) parts.add(audit.lost() + " lost (audit_lost)");
+            List<String> parts = new ArrayList<>();
+            if (audit.lost() > 0) parts.add(audit.lost() + " records lost (audit_lost)");
             if (audit.backlogLimit() >= 0 && audit.backlog() >= 0) parts.add("backlog " + audit.backlog() + " of limit " + audit.backlogLimit());
             if (auditF.log().limitExceeded().count() > 0) parts.add("\"backlog limit exceeded\" logged " + auditF.log().limitExceeded().count() + " times");
-            b.append(String.join(", ", parts)).append('.');
+            if (!parts.isEmpty()) b.append("; ").append(String.join(", ", parts));
+            b.append('.');
             s.add(b.toString());
         }
         if (frozen.isEmpty() && hung != null) {

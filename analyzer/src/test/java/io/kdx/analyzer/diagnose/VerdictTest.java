@@ -37,8 +37,8 @@ class VerdictTest {
         var af = new Finding.AuditBacklog(a, ev, auditd, "UN", List.of(), List.of("x"));
         String v = Verdict.of(List.of(ff, af), a);
         assertEquals("The filesystem /mnt/data (ext4 on /dev/vda) is frozen (SB_FREEZE_COMPLETE); 2 tasks are blocked waiting"
-                + " for it to thaw: auditd (pid 106), appwriter (pid 109). Audit is losing records: the audit daemon auditd"
-                + " (pid 106) is blocked on the frozen /mnt/data, 700 lost (audit_lost), backlog 321 of limit 320.", v);
+                + " for it to thaw: auditd (pid 106), appwriter (pid 109). Audit is losing records: its daemon auditd"
+                + " (pid 106) is blocked on the frozen /mnt/data; 700 records lost (audit_lost), backlog 321 of limit 320.", v);
     }
 
     @Test
