@@ -25,7 +25,8 @@ public final class PhysicalMemory {
     private final int pageSize;
     private final Page[] slots;
     private final int mask;
-    private final LongAdder hits = new LongAdder();
+    /** Plain counter: exact on one thread, may lose increments under concurrency (an atomic add per hit costs more than the hit). */
+    private long hits;
     private final LongAdder misses = new LongAdder();
 
     public PhysicalMemory(Dump dump, int cachePages) {
@@ -54,7 +55,7 @@ public final class PhysicalMemory {
         int i = (int) (pfn ^ (pfn >>> 17)) & mask;
         Page p = slots[i];
         if (p != null && p.pfn == pfn) {
-            hits.increment();
+            hits++;
             return p;
         }
         misses.increment();
@@ -80,7 +81,7 @@ public final class PhysicalMemory {
     }
 
     public long cacheHits() {
-        return hits.sum();
+        return hits;
     }
 
     public long cacheMisses() {
