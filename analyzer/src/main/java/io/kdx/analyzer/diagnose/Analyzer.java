@@ -316,7 +316,16 @@ public final class Analyzer {
             if ((d & 8) != 0) what.add("user-space pages");
             if ((d & 16) != 0) what.add("free pages");
             unreadable.add("the dump is filtered (makedumpfile -d " + d + "): " + String.join(", ", what)
-                    + " are not in it; kernel objects are");
+                    + " are not in it");
+        }
+        try { // RAM the kernel has (node_present_pages) against the pages the dump holds
+            long ram = Sys.presentPages(k), held = k.dump().presentPages();
+            if (held > 0 && held < ram) {
+                unreadable.add(String.format("the dump holds %d of the %d pages of RAM (%.0f%%); objects on the other %d cannot be read",
+                        held, ram, 100.0 * held / ram, ram - held));
+            }
+        } catch (MemoryFault | MissingTypeException e) {
+            unreadable.add("the amount of RAM is unknown (node_present_pages unreadable): " + e.getMessage());
         }
         if (md.incomplete()) unreadable.add("the dump is marked incomplete by its writer: some pages are missing");
         if (md.truncated()) unreadable.add("the dump file is truncated: pages past its end are missing");

@@ -107,7 +107,7 @@ public final class Sys {
      * RAM present in the machine, as crash's MEMORY counts it: the sum of pglist_data.node_present_pages
      * over node_data[] (NUMA kernels) or contig_page_data.
      */
-    static long presentPages(Kernel k) {
+    public static long presentPages(Kernel k) {
         long off = k.offsetOf("pglist_data", "node_present_pages");
         long nodeData = k.symbol("node_data");
         if (nodeData != 0) {
