@@ -80,6 +80,13 @@ public final class PhysicalMemory {
         return p.data.get(U64, paddr & (pageSize - 1));
     }
 
+    /** A 32-bit little-endian word at a 4-byte-aligned physical address, or {@code fallback}. */
+    public int u32OrElse(long paddr, int fallback) {
+        Page p = page(paddr >>> pageShift);
+        if (p.data == null) return fallback;
+        return p.data.get(U32, paddr & (pageSize - 4));
+    }
+
     public long cacheHits() {
         return hits;
     }

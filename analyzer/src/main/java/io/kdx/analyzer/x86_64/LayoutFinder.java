@@ -103,7 +103,10 @@ final class LayoutFinder {
                             && (pmd & PageTables.ADDR_MASK & ~0x1f_ffffL) == (textPhys & ~0x1f_ffffL)) {
                         long virt = 0xffff_ff80_0000_0000L | ((long) pudIdx << 30) | ((long) i << 21) | (textPhys & 0x1f_ffffL);
                         long kaslr = virt - textLink;
-                        return new KernelLayout(kaslr, d - kaslr, root, false, "linux_banner scan");
+                        // __pgtable_l5_enabled (CONFIG_X86_5LEVEL, 4.17+): an unsigned int in the image
+                        long l5Link = symbols.address("__pgtable_l5_enabled");
+                        boolean l5 = l5Link != 0 && mem.u32OrElse(l5Link - START_KERNEL_MAP + d, 0) == 1;
+                        return new KernelLayout(kaslr, d - kaslr, root, l5, "linux_banner scan");
                     }
                 }
             }
