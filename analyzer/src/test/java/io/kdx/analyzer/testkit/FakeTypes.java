@@ -25,6 +25,13 @@ public final class FakeTypes implements Types {
         return new StructBuilder(t);
     }
 
+    /** Declares a struct afresh, dropping the members an earlier declaration gave it. */
+    public StructBuilder replace(String name, long size) {
+        FakeType t = new FakeType(Type.Kind.STRUCT, name, size);
+        structs.put(name, t);
+        return new StructBuilder(t);
+    }
+
     public FakeTypes enumerator(String name, long value) {
         enumerators.put(name, value);
         return this;
