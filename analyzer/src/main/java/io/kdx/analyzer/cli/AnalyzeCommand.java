@@ -42,7 +42,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
-    @Option(names = "--stacks", description = "show full stacks (function+offset) of the blocked tasks")
+    @Option(names = "--stacks", description = "show full stacks (function+offset) and every object chain of the blocked tasks")
     boolean stacks;
 
     @Override

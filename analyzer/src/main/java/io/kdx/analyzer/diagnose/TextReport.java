@@ -94,16 +94,27 @@ public final class TextReport {
             o.append("  no task is queued on its freeze wait queues\n");
         } else {
             o.append("  blocked, as the super_block's own wait queues show:\n");
-            o.append(String.format("    %7s  %-16s %-24s %9s%n", "PID", "COMM", "WAITING IN", "BLOCKED"));
+            o.append(String.format("    %7s  %-16s %-24s %9s  %s%n", "PID", "COMM", "WAITING IN", "BLOCKED", "QUEUED ON"));
+            java.util.Set<String> queues = new java.util.LinkedHashSet<>();
             for (BlockedTask b : f.blocked()) {
-                task(o, b);
-                if (b.chain().size() > 2) o.append("             ").append(b.chain().get(2)).append('\n');
-                for (String c : b.chain()) if (c.startsWith("open on it: ")) o.append("             ").append(c).append('\n');
+                String q = b.chain().size() > 2 ? b.chain().get(2) : "";
+                queues.add(q);
+                int dot = q.indexOf(" ."), paren = q.indexOf(" (", Math.max(dot, 0));
+                String name = dot < 0 ? "?" : q.substring(dot + 2, paren < 0 ? q.length() : paren);
+                o.append(String.format("    %7d  %-16s %-24s %9s  %s%n", b.pid(), b.comm(), b.waitingIn() == null ? "?" : b.waitingIn(),
+                        b.blockedSeconds() < 0 ? "?" : String.format("%.1f s", b.blockedSeconds()), name));
+                for (String c : b.chain()) {
+                    if (!c.startsWith("open on it: ")) continue;
+                    // the file's path; its object chain (file -> f_mapping -> host -> i_sb) with --stacks and in JSON
+                    int cut = c.indexOf(": file 0x");
+                    o.append("             ").append(stacks || cut < 0 ? c : c.substring(0, cut)).append('\n');
+                }
                 stack(o, b, stacks);
             }
-            String q = f.blocked().getFirst().chain().size() > 2 ? f.blocked().getFirst().chain().get(2) : null;
-            if (q != null && q.startsWith("queued on 0x")) {
-                o.append("  check in crash: waitq ").append(q, 10, q.indexOf(' ', 10)).append('\n');
+            for (String q : queues) {
+                if (!q.startsWith("queued on 0x")) continue;
+                o.append("  ").append(q.replaceFirst("^queued on ", "queue ")).append('\n');
+                o.append("    check in crash: waitq ").append(q, 10, q.indexOf(' ', 10)).append('\n');
             }
         }
         if (!f.suspected().isEmpty()) {
