@@ -1,12 +1,9 @@
 package io.kdx.analyzer.kernel;
 
 import io.kdx.dump.Dump;
-import io.kdx.dump.PageState;
 import io.kdx.symbols.KernelSymbols;
 import io.kdx.symbols.Member;
 import io.kdx.symbols.Type;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -157,23 +154,6 @@ final class DumpKernel implements Kernel {
         return new MemoryFault(vaddr, null, "not mapped by the kernel page tables");
     }
 
-    private static MemoryFault pageFault(long vaddr, long paddr, PageState st) {
-        String why = switch (st) {
-            case EXCLUDED -> "filtered out of the dump (makedumpfile -d)";
-            case LOST -> "lost: the dump is incomplete";
-            case NOT_IN_DUMP -> "beyond the memory the dump describes";
-            default -> st.toString();
-        };
-        return new MemoryFault(vaddr, st, String.format("physical 0x%x %s", paddr, why));
-    }
-
-    /** The readable page segment holding the translated address, or throws. */
-    private MemorySegment pageOf(long vaddr, long paddr) {
-        PhysicalMemory.Page pg = mem.page(paddr >>> pageShift);
-        if (pg.data() == null) throw pageFault(vaddr, paddr, pg.state());
-        return pg.data();
-    }
-
     private long phys(long vaddr) {
         long p = tr.translate(vaddr);
         if (p < 0) throw fault(vaddr, p);
@@ -183,31 +163,27 @@ final class DumpKernel implements Kernel {
     @Override
     public long readU64(long vaddr) {
         long p = phys(vaddr);
-        int off = (int) (p & (pageSize - 1));
-        if (off > pageSize - 8) return readSlow(vaddr, 8);
-        return pageOf(vaddr, p).get(PhysicalMemory.U64, off);
+        if ((p & (pageSize - 1)) > pageSize - 8) return readSlow(vaddr, 8);
+        return mem.word(p, vaddr, 8);
     }
 
     @Override
     public int readU32(long vaddr) {
         long p = phys(vaddr);
-        int off = (int) (p & (pageSize - 1));
-        if (off > pageSize - 4) return (int) readSlow(vaddr, 4);
-        return pageOf(vaddr, p).get(PhysicalMemory.U32, off);
+        if ((p & (pageSize - 1)) > pageSize - 4) return (int) readSlow(vaddr, 4);
+        return (int) mem.word(p, vaddr, 4);
     }
 
     @Override
     public int readU16(long vaddr) {
         long p = phys(vaddr);
-        int off = (int) (p & (pageSize - 1));
-        if (off > pageSize - 2) return (int) readSlow(vaddr, 2);
-        return pageOf(vaddr, p).get(PhysicalMemory.U16, off) & 0xffff;
+        if ((p & (pageSize - 1)) > pageSize - 2) return (int) readSlow(vaddr, 2);
+        return (int) mem.word(p, vaddr, 2);
     }
 
     @Override
     public int readU8(long vaddr) {
-        long p = phys(vaddr);
-        return pageOf(vaddr, p).get(ValueLayout.JAVA_BYTE, p & (pageSize - 1)) & 0xff;
+        return (int) mem.word(phys(vaddr), vaddr, 1);
     }
 
     /** A little-endian value that straddles a page boundary. */
@@ -223,7 +199,7 @@ final class DumpKernel implements Kernel {
             long p = phys(vaddr);
             int in = (int) (p & (pageSize - 1));
             int n = Math.min(len, pageSize - in);
-            MemorySegment.copy(pageOf(vaddr, p), ValueLayout.JAVA_BYTE, in, dst, off, n);
+            mem.copy(p, vaddr, dst, off, n);
             vaddr += n;
             off += n;
             len -= n;
@@ -238,11 +214,9 @@ final class DumpKernel implements Kernel {
             long p = phys(vaddr + got);
             int in = (int) (p & (pageSize - 1));
             int n = Math.min(max - got, pageSize - in);
-            MemorySegment seg = pageOf(vaddr + got, p);
-            for (int i = 0; i < n; i++) {
-                byte c = seg.get(ValueLayout.JAVA_BYTE, in + i);
-                if (c == 0) return new String(b, 0, got + i, StandardCharsets.UTF_8);
-                b[got + i] = c;
+            mem.copy(p, vaddr + got, b, got, n);
+            for (int i = got; i < got + n; i++) {
+                if (b[i] == 0) return new String(b, 0, i, StandardCharsets.UTF_8);
             }
             got += n;
         }

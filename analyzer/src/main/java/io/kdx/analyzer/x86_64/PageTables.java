@@ -2,7 +2,6 @@ package io.kdx.analyzer.x86_64;
 
 import io.kdx.analyzer.kernel.AddressTranslator;
 import io.kdx.analyzer.kernel.PhysicalMemory;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -84,10 +83,7 @@ final class PageTables implements AddressTranslator {
     static final long TABLE_UNREADABLE_WORD = 0xfff0_0000_0000_0f00L;
 
     private long entry(long tablePhys, long index) {
-        PhysicalMemory.Page p = mem.page(tablePhys >>> mem.pageShift());
-        MemorySegment d = p.data();
-        if (d == null) return TABLE_UNREADABLE_WORD;
-        return d.get(PhysicalMemory.U64, (tablePhys & (mem.pageSize() - 1)) + index * 8);
+        return mem.u64OrElse(tablePhys + index * 8, TABLE_UNREADABLE_WORD);
     }
 
     @Override
