@@ -20,9 +20,11 @@ public final class Audit {
         long rateLimit = r.u32("audit_rate_limit");
         long waitTime = r.u32("audit_backlog_wait_time");
         long waitActual = k.symbol("audit_backlog_wait_time_actual") != 0 ? r.u32("audit_backlog_wait_time_actual") : -1;
-        long backlog = r.queueLen("audit_queue", true);
+        // 4.11 renamed audit_skb_queue / audit_skb_hold_queue to audit_queue / audit_hold_queue and added the retry queue.
+        boolean old = k.symbol("audit_queue") == 0 && k.symbol("audit_skb_queue") != 0;
+        long backlog = r.queueLen(old ? "audit_skb_queue" : "audit_queue", true);
         long retry = r.queueLen("audit_retry_queue", false);
-        long hold = r.queueLen("audit_hold_queue", false);
+        long hold = r.queueLen(old ? "audit_skb_hold_queue" : "audit_hold_queue", false);
         long pid = -1, portid = -1;
         try {
             if (k.symbol("auditd_conn") != 0) { // 4.11+: an RCU pointer to struct auditd_connection

@@ -13,9 +13,9 @@ import java.util.List;
  * @param daemonPid            pid of the registered auditd (auditd_conn->pid from 4.11, audit_pid before)
  * @param daemonPortid         its netlink port id
  * @param backlogLimit         audit_backlog_limit
- * @param backlog              skb_queue_len(&audit_queue)
+ * @param backlog              skb_queue_len(&audit_queue) (audit_skb_queue before 4.11)
  * @param retryQueue           skb_queue_len(&audit_retry_queue) (4.11+)
- * @param holdQueue            skb_queue_len(&audit_hold_queue) (4.11+)
+ * @param holdQueue            skb_queue_len(&audit_hold_queue) (audit_skb_hold_queue before 4.11)
  * @param lost                 atomic_read(&audit_lost)
  * @param rateLimit            audit_rate_limit
  * @param backlogWaitTime      audit_backlog_wait_time, in jiffies

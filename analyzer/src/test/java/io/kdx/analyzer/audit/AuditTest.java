@@ -75,6 +75,20 @@ class AuditTest {
     }
 
     @Test
+    void beforeFourElevenTheQueuesHadOtherNames() {
+        k.types.struct("sk_buff_head", 24).member("qlen", 16, 4);
+        u32("audit_enabled", 1);
+        u32("audit_pid", 55);
+        queue("audit_skb_queue", 12);
+        queue("audit_skb_hold_queue", 2);
+        AuditState s = Audit.read(k);
+        assertEquals(12, s.backlog());
+        assertEquals(2, s.holdQueue());
+        assertEquals(-1, s.retryQueue());
+        assertEquals(55, s.daemonPid());
+    }
+
+    @Test
     void aMissingVariableIsNamedNotGuessed() {
         k.types.struct("sk_buff_head", 24).member("qlen", 16, 4);
         u32("audit_enabled", 0);
