@@ -35,7 +35,8 @@ final class Verdict {
             s.add(b.toString());
         }
         if (auditF != null) {
-            StringBuilder b = new StringBuilder("Audit is losing records");
+            boolean losing = audit.lost() > 0 || auditF.log().limitExceeded().count() > 0 || auditF.log().holdOverflow().count() > 0;
+            StringBuilder b = new StringBuilder(losing ? "Audit is losing records" : "Audit is under pressure (no record lost yet)");
             if (auditF.daemon() != null && "UN".equals(auditF.daemonState())) {
                 String on = "";
                 for (Finding.FrozenFilesystem f : frozen) {

@@ -42,6 +42,16 @@ class VerdictTest {
     }
 
     @Test
+    void auditWithoutALostRecordIsNotCalledLosing() {
+        AuditState a = new AuditState(1, 1, 106, 106, 320, 12, 0, 0, 0, 0, 10, 0, List.of());
+        var ev = AuditLog.scan(new KernelLog("lockless ring", List.of(), List.of()));
+        var af = new Finding.AuditBacklog(a, ev, task(106, "auditd"), "UN", List.of(), List.of("x"));
+        String v = Verdict.of(List.of(af), a);
+        assertEquals("Audit is under pressure (no record lost yet): its daemon auditd (pid 106) is blocked; backlog 12 of limit 320."
+                + " No frozen filesystem.", v);
+    }
+
+    @Test
     void hungTasksWithoutAFrozenFilesystemSayWhereTheyWait() {
         var h = new Finding.HungTasks(Map.of("io_schedule", List.of(task(1, "a"), task(2, "b"))), 12.5, List.of());
         String v = Verdict.of(List.of(h), QUIET);
