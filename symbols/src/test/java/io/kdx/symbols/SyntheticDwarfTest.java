@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * missing abbreviation, out-of-range reference, cyclic typedefs): a clear error naming the file, no hang.
  */
 class SyntheticDwarfTest {
+    static {
+        System.setProperty("kdx.symbols.cache", "off"); // never write test packs into the user's cache
+    }
+
     // tags, attributes and forms used below (DWARF 5, section 7)
     static final int CU = 0x11, STRUCT = 0x13, UNION = 0x17, MEMBER = 0x0d, BASE = 0x24, TYPEDEF = 0x16, ENUM = 0x04,
             ENUMERATOR = 0x28, VARIABLE = 0x34, ARRAY = 0x01, SUBRANGE = 0x21, POINTER = 0x0f;

@@ -37,6 +37,7 @@ public final class PackCache {
     public static Path find(String buildId, String release) {
         Path dir = dirFor(buildId);
         if (dir == null || !Files.isDirectory(dir)) return null;
+        removeStaleTemporaries(dir);
         if (release != null) {
             Path p = dir.resolve(fileName(release));
             if (Files.isRegularFile(p)) return p;
@@ -45,6 +46,21 @@ public final class PackCache {
             return files.filter(f -> f.getFileName().toString().endsWith(PackSymbols.EXTENSION)).sorted().findFirst().orElse(null);
         } catch (java.io.IOException e) {
             return null;
+        }
+    }
+
+    /** Temporary files of writers that died (a JVM that exited mid-write) older than an hour. */
+    private static void removeStaleTemporaries(Path dir) {
+        try (var files = Files.list(dir)) {
+            long hourAgo = System.currentTimeMillis() - 3_600_000;
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(".kdxsym-") && n.endsWith(".tmp") && Files.getLastModifiedTime(f).toMillis() < hourAgo) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (java.io.IOException e) {
+            // leave them; they cost only disk space
         }
     }
 

@@ -53,8 +53,10 @@ public final class PackWriter {
         meta();
         symbols(vmlinux.symbolTable());
         orc(vmlinux.orcChecked());
-        NameIndex.Builder names = new NameIndex.Builder(types.index().slots() / 2);
         NameIndex idx = types.index();
+        int entries = 0;
+        for (int s = 0; s < idx.slots(); s++) if (idx.category(s) != 0) entries++;
+        NameIndex.Builder names = new NameIndex.Builder(entries);
         try {
             for (int s = 0; s < idx.slots(); s++) {
                 int cat = idx.category(s);
