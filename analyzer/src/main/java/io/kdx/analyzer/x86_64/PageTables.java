@@ -2,24 +2,26 @@ package io.kdx.analyzer.x86_64;
 
 import io.kdx.analyzer.kernel.AddressTranslator;
 import io.kdx.analyzer.kernel.PhysicalMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * x86_64 4- and 5-level page-table walk from the kernel's root table (init_top_pgt), with 1 GiB
  * (PUD) and 2 MiB (PMD) pages (Intel SDM vol. 3, 4.5), and a direct-mapped translation cache of
- * 4 KiB virtual pages. The cache is lock-free: each slot holds an immutable (virtual page, physical
- * page) pair published through its final fields, so a reader never pairs one writer's key with
- * another's value; a miss (a page-table walk) allocates one small pair, a hit allocates nothing.
+ * 4 KiB virtual pages that allocates nothing. Each slot is a (virtual page, physical page) pair
+ * under a per-slot seqlock: a writer takes the slot by a CAS of its version from even to odd (so
+ * two writers never interleave), a reader keeps the pair only if the version did not move.
  */
 final class PageTables implements AddressTranslator {
     static final long PRESENT = 1L, PSE = 1L << 7;
     static final long ADDR_MASK = 0x000f_ffff_ffff_f000L;
-    private record Entry(long vpage, long ppage) {}
+    private static final VarHandle VERSION = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final PhysicalMemory mem;
     private final long root;
     private final boolean fiveLevel;
-    private final Entry[] slots;
+    private final long[] keys, values, versions;
     private final int mask;
     /** Plain counter: exact on one thread, may lose increments under concurrency (an atomic add per hit costs more than the hit). */
     private long hits;
@@ -30,7 +32,10 @@ final class PageTables implements AddressTranslator {
         this.root = rootTable & ADDR_MASK;
         this.fiveLevel = fiveLevel;
         int n = Integer.highestOneBit(Math.max(16, cacheEntries));
-        this.slots = new Entry[n];
+        this.keys = new long[n];
+        java.util.Arrays.fill(keys, 1L); // never a page-aligned virtual page
+        this.values = new long[n];
+        this.versions = new long[n];
         this.mask = n - 1;
     }
 
@@ -38,14 +43,25 @@ final class PageTables implements AddressTranslator {
     public long translate(long vaddr) {
         long vpage = vaddr & ~0xfffL;
         int i = (int) ((vpage >>> 12) ^ (vpage >>> 29)) & mask;
-        Entry e = slots[i];
-        if (e != null && e.vpage == vpage) {
-            hits++;
-            return e.ppage | (vaddr & 0xfff);
+        long v1 = (long) VERSION.getAcquire(versions, i);
+        if ((v1 & 1) == 0 && keys[i] == vpage) {
+            long ppage = values[i];
+            VarHandle.acquireFence();
+            if ((long) VERSION.getAcquire(versions, i) == v1) {
+                hits++;
+                return ppage | (vaddr & 0xfff);
+            }
         }
         misses.increment();
         long p = translateUncached(vaddr);
-        if (p >= 0) slots[i] = new Entry(vpage, p & ~0xfffL);
+        if (p >= 0) {
+            long v = (long) VERSION.getAcquire(versions, i);
+            if ((v & 1) == 0 && VERSION.compareAndSet(versions, i, v, v + 1)) {
+                keys[i] = vpage;
+                values[i] = p & ~0xfffL;
+                VERSION.setRelease(versions, i, v + 2);
+            }
+        }
         return p;
     }
 
