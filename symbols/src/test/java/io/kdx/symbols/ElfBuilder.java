@@ -40,6 +40,27 @@ final class ElfBuilder {
         return section(name, 1, 0x800, 0, b.array());
     }
 
+    /** SHF_COMPRESSED with ELFCOMPRESS_ZSTD (2). */
+    ElfBuilder zstd(String name, byte[] data) {
+        byte[] z = com.github.luben.zstd.Zstd.compress(data);
+        ByteBuffer b = ByteBuffer.allocate(24 + z.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(2).putInt(0).putLong(data.length).putLong(1).put(z);
+        return section(name, 1, 0x800, 0, b.array());
+    }
+
+    /** The GNU .zdebug_* form: "ZLIB", the size as a big-endian u64, a zlib stream. */
+    ElfBuilder zdebug(String name, byte[] data) {
+        Deflater d = new Deflater();
+        d.setInput(data);
+        d.finish();
+        byte[] buf = new byte[data.length * 2 + 64];
+        int n = d.deflate(buf);
+        d.end();
+        ByteBuffer b = ByteBuffer.allocate(12 + n).order(ByteOrder.BIG_ENDIAN);
+        b.put("ZLIB".getBytes(StandardCharsets.US_ASCII)).putLong(data.length).put(buf, 0, n);
+        return section(name, 1, 0, 0, b.array());
+    }
+
     ElfBuilder symbol(String name, long value, long size, int type, int shndx) {
         syms.add(new Sym(name, value, size, (1 << 4) | type, shndx));
         return this;

@@ -180,6 +180,36 @@ class SyntheticDwarfTest {
     }
 
     @Test
+    void zstdAndZdebugSectionsReadLikePlainOnes() throws Exception {
+        DwarfBuilder d = dwarf5();
+        ElfBuilder e = elf(null);
+        e.zstd(".debug_info", d.info());
+        e.zdebug(".zdebug_abbrev", d.abbrevs());
+        e.zstd(".debug_str", d.str.toByteArray());
+        e.zdebug(".zdebug_line_str", d.lineStr.toByteArray());
+        e.section(".debug_str_offsets", 1, 0, 0, d.strOffsets());
+        try (KernelSymbols k = KernelSymbols.open(write("zstd-vmlinux", e))) {
+            checkDwarf5(k);
+        }
+    }
+
+    @Test
+    void corruptCompressedSectionIsNamed() throws Exception {
+        DwarfBuilder d = dwarf5();
+        ElfBuilder e = elf(null);
+        byte[] bad = new byte[64];
+        bad[0] = 1; // ELFCOMPRESS_ZLIB
+        bad[8] = 100; // claims 100 bytes
+        java.util.Arrays.fill(bad, 24, 64, (byte) 0x5a);
+        e.section(".debug_info", 1, 0x800, 0, bad);
+        e.section(".debug_abbrev", 1, 0, 0, d.abbrevs());
+        KernelSymbols k = KernelSymbols.open(write("badz", e));
+        UncheckedSymbolsException x = assertThrows(UncheckedSymbolsException.class, k::types);
+        assertTrue(x.getMessage().contains(".debug_info") && x.getMessage().contains("compressed"), x.getMessage());
+        k.close();
+    }
+
+    @Test
     void dwarf4BitOffsetCountsFromTheMostSignificantBit() throws Exception {
         DwarfBuilder d = new DwarfBuilder(4);
         int cu = d.abbrev(CU, true, NAME, STRING);
