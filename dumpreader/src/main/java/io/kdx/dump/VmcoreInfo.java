@@ -56,9 +56,10 @@ public final class VmcoreInfo {
         return entries.get("BUILD-ID");
     }
 
+    /** PAGESIZE, or 0 when absent or not a number (a damaged note must not stop the reader). */
     public int pageSize() {
-        String v = entries.get("PAGESIZE");
-        return v == null ? 0 : Integer.parseInt(v);
+        OptionalLong v = dec("PAGESIZE");
+        return v.isPresent() && v.getAsLong() > 0 && v.getAsLong() <= Integer.MAX_VALUE ? (int) v.getAsLong() : 0;
     }
 
     /** KERNELOFFSET: the KASLR shift of the kernel text (hex). */

@@ -20,11 +20,13 @@ import java.util.function.LongConsumer;
 public final class ElfDump extends BaseDump {
     /** makedumpfile sets bit 0 of e_flags on an ELF dump it could not finish (DUMP_ELF_INCOMPLETE). */
     static final int DUMP_ELF_INCOMPLETE = 1;
+    /** Physical addresses have at most 52 bits (x86_64 and arm64 MAX_PHYSMEM_BITS with 5-level/LPA). */
+    static final long MAX_PHYS = 1L << 52;
 
     private final MappedFile file;
     private final ElfRuns runs;
     private final long maxPfn;
-    private final long presentPages;
+    private volatile long presentPages = -1; // counted at first use: a truncated dump needs a walk
 
     private ElfDump(Arena arena, MappedFile file, ElfHeader eh, ElfRuns runs, ElfNotes notes) throws DumpException {
         super(arena, file.path());
@@ -37,7 +39,6 @@ public final class ElfDump extends BaseDump {
         setPageSize(file.path(), vmPage > 0 ? vmPage : 4096);
         long end = runs.count() == 0 ? 0 : runs.end(runs.count() - 1);
         this.maxPfn = (end + pageSize - 1) >>> pageShift;
-        this.presentPages = countPresent();
         boolean truncated = runs.fileEnd() > file.size();
         int cpus = Math.max(prstatus.size(), qemu.size());
         // QEMU writes "QEMU" notes and (7.2) section headers with e_ehsize = 8; makedumpfile -E copies the
@@ -67,7 +68,7 @@ public final class ElfDump extends BaseDump {
                 } else if (type == ElfHeader.PT_LOAD) {
                     if (memsz == 0 || paddr == -1L) continue; // no physical address (e.g. a vmalloc segment)
                     if (filesz < 0 || memsz < 0 || Long.compareUnsigned(filesz, memsz) > 0 || offset < 0
-                            || paddr < 0 || paddr + memsz < paddr) {
+                            || paddr < 0 || paddr + memsz < paddr || paddr + memsz > MAX_PHYS) {
                         throw new DumpException(path, "PT_LOAD #" + i + " is malformed (offset " + offset
                                 + ", paddr 0x" + Long.toHexString(paddr) + ", filesz " + filesz + ", memsz " + memsz + ")");
                     }
@@ -155,13 +156,23 @@ public final class ElfDump extends BaseDump {
 
     @Override
     public void forEachPresentPfn(LongConsumer action) {
-        long last = -1;
-        boolean truncated = runs.fileEnd() > file.size();
+        long last = -1, size = file.size();
         for (int i = 0; i < runs.count(); i++) {
-            long first = Math.max(runs.start(i) >>> pageShift, last + 1);
+            long s = runs.start(i), de = Math.max(s, Math.min(runs.dataEnd(i), runs.end(i)));
+            long fo = runs.fileOffset(i);
+            // file bytes of this run that exist: [s, valid); [valid, de) lies past the end of the file
+            long valid = fo + (de - s) <= size ? de : s + Math.max(0, size - fo);
+            long first = Math.max(s >>> pageShift, last + 1);
             long lastPfn = (runs.end(i) - 1) >>> pageShift;
             for (long p = first; p <= lastPfn; p++) {
-                if (!truncated || pageState(p).readable()) action.accept(p);
+                long pa = p << pageShift, pe = pa + pageSize;
+                if (valid == de || pe <= valid || pa >= de) {
+                    action.accept(p);
+                } else if (pa >= valid && pe <= de) {
+                    p = Math.max(p, (de >>> pageShift) - 1); // the whole window is lost: skip it
+                } else if (pageState(p).readable()) {
+                    action.accept(p);
+                }
             }
             last = Math.max(last, lastPfn);
         }
@@ -169,6 +180,8 @@ public final class ElfDump extends BaseDump {
 
     @Override
     public long presentPages() {
-        return presentPages;
+        long n = presentPages;
+        if (n < 0) presentPages = n = countPresent();
+        return n;
     }
 }
