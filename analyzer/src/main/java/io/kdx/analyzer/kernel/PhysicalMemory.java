@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The dump's physical memory with a direct-mapped cache of decoded pages that allocates nothing
- * after construction. Each slot has a preallocated buffer and a version (a seqlock, like
+ * once its slots are in use. Each slot has a buffer (allocated on its first fill) and a version (a seqlock, like
  * StampedLock's optimistic reads): a writer takes the slot by moving its version from even to odd,
  * decodes the page into the buffer and publishes it with the next even version; a reader reads
  * from the buffer and keeps the value only if the version did not change meanwhile. A miss that
@@ -42,8 +42,7 @@ public final class PhysicalMemory {
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.maxPfn = dump.maxPfn();
         int n = Integer.highestOneBit(Math.max(16, cachePages));
-        this.bufs = new MemorySegment[n];
-        for (int i = 0; i < n; i++) bufs[i] = MemorySegment.ofArray(new byte[pageSize]);
+        this.bufs = new MemorySegment[n]; // each allocated on its slot's first fill, then reused
         this.pfns = new long[n];
         java.util.Arrays.fill(pfns, -1);
         this.versions = new long[n];
@@ -148,6 +147,7 @@ public final class PhysicalMemory {
         if ((v & 1) == 0 && VERSION.compareAndSet(versions, i, v, v + 1)) {
             PageState st;
             try {
+                if (bufs[i] == null) bufs[i] = MemorySegment.ofArray(new byte[pageSize]);
                 st = dump.readPage(pfn, bufs[i]);
             } catch (RuntimeException e) {
                 pfns[i] = -1;
