@@ -18,6 +18,8 @@ final class Abbrevs {
     final int[] attrStart, attrCount, fixedSize;
     final int[] attrName, attrForm;
     final long[] attrConst;
+    /** Per attribute: its form's size in this unit, or -1 when it varies (saves the scan a switch per value). */
+    final int[] attrFixed;
 
     private Abbrevs(int[] entryOfCode, int[] tag, boolean[] children, int[] attrStart, int[] attrCount, int[] fixedSize,
             int[] attrName, int[] attrForm, long[] attrConst) {
@@ -30,6 +32,20 @@ final class Abbrevs {
         this.attrName = attrName;
         this.attrForm = attrForm;
         this.attrConst = attrConst;
+        this.attrFixed = null;
+    }
+
+    private Abbrevs(Abbrevs a, int[] attrFixed) {
+        this.entryOfCode = a.entryOfCode;
+        this.tag = a.tag;
+        this.children = a.children;
+        this.attrStart = a.attrStart;
+        this.attrCount = a.attrCount;
+        this.fixedSize = a.fixedSize;
+        this.attrName = a.attrName;
+        this.attrForm = a.attrForm;
+        this.attrConst = a.attrConst;
+        this.attrFixed = attrFixed;
     }
 
     /** Entry index of an abbreviation code, or -1 when the table has no such code. */
@@ -95,7 +111,9 @@ final class Abbrevs {
         }
         int[] entryOfCode = new int[maxCode + 1];
         for (int i = 0; i < n; i++) entryOfCode[codes[i]] = i + 1;
-        return new Abbrevs(entryOfCode, tag, children, start, count, fixed, an, af, ac);
+        int[] fixedOf = new int[na];
+        for (int i = 0; i < na; i++) fixedOf[i] = Forms.fixedSize(af[i], addrSize, offSize, version);
+        return new Abbrevs(new Abbrevs(entryOfCode, tag, children, start, count, fixed, an, af, ac), fixedOf);
     }
 
     private static int[] grow(int[] a) {

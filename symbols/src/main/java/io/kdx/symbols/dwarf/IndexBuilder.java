@@ -40,13 +40,14 @@ final class IndexBuilder {
         AtomicInteger next = new AtomicInteger();
         SymbolsException[] failure = new SymbolsException[1];
         Runnable worker = () -> {
+            long[][] hashCache = NameScanner.newHashCache();
             while (true) {
                 int k = next.getAndIncrement();
                 if (k >= runs.size()) return;
                 synchronized (failure) {
                     if (failure[0] != null) return;
                 }
-                NameScanner sc = new NameScanner(s, units);
+                NameScanner sc = new NameScanner(s, units, hashCache);
                 try {
                     sc.scan(runs.get(k)[0], runs.get(k)[1]);
                 } catch (SymbolsException | RuntimeException e) {

@@ -19,11 +19,18 @@ final class NameScanner {
     long[] specs = new long[64];
     int nSpecs;
     long dies;
-    private static final int HASH_CACHE_BITS = 14;
-    private final long[] cacheRefs = new long[1 << HASH_CACHE_BITS], cacheHashes = new long[1 << HASH_CACHE_BITS];
+    static final int HASH_CACHE_BITS = 15;
+    private final long[] cacheRefs, cacheHashes; // shared by the runs of one thread
 
-    NameScanner(DwarfSections s, Units units) {
+    /** A name-hash cache for one thread's scanners (2 x 2^15 longs). */
+    static long[][] newHashCache() {
+        return new long[][] {new long[1 << HASH_CACHE_BITS], new long[1 << HASH_CACHE_BITS]};
+    }
+
+    NameScanner(DwarfSections s, Units units, long[][] hashCache) {
         this.c = new DieCursor(s, units);
+        this.cacheRefs = hashCache[0];
+        this.cacheHashes = hashCache[1];
     }
 
     void scan(int fromUnit, int toUnit) throws SymbolsException {
@@ -88,7 +95,9 @@ final class NameScanner {
                     if (at == Dw.AT_sibling) {
                         sibling = c.read(form, 0);
                     } else if (cat == 0) {
-                        c.skip(form, a.attrConst[i]);
+                        int fs = a.attrFixed[i];
+                        if (fs >= 0) r.pos += fs;
+                        else c.skip(form, a.attrConst[i]);
                     } else if (at == Dw.AT_name) {
                         name = c.read(form, a.attrConst[i]);
                     } else if (at == Dw.AT_declaration) {
@@ -101,7 +110,9 @@ final class NameScanner {
                     } else if (at == Dw.AT_const_value) {
                         value = c.read(form, a.attrConst[i]);
                     } else {
-                        c.skip(form, a.attrConst[i]);
+                        int fs = a.attrFixed[i];
+                        if (fs >= 0) r.pos += fs;
+                        else c.skip(form, a.attrConst[i]);
                     }
                 }
                 if (cat != 0) record(cat, die, name, spec, decl, located, value, enumDie);

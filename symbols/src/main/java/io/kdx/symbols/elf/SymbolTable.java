@@ -178,23 +178,32 @@ public final class SymbolTable {
         return h;
     }
 
-    /** Sorts {@code perm} by (address unsigned, then key) with a merge sort over primitives (no boxing). */
+    /**
+     * Sorts {@code perm} by (address unsigned, then key): a counting pass orders by key (rank, then
+     * symtab index, which the input order already is within a rank), then a stable LSD radix sort on
+     * the address bytes, skipping the bytes all addresses share (kernel addresses share the top four).
+     */
     private static void sort(int[] perm, long[] addr, long[] key) {
         int n = perm.length;
         int[] tmp = new int[n];
-        for (int width = 1; width < n; width *= 2) {
-            for (int lo = 0; lo < n - width; lo += 2 * width) {
-                int mid = lo + width, hi = Math.min(lo + 2 * width, n), i = lo, j = mid, k = lo;
-                while (i < mid && j < hi) {
-                    int a = perm[i], b = perm[j];
-                    int c = Long.compareUnsigned(addr[a], addr[b]);
-                    if (c == 0) c = Long.compare(key[a], key[b]);
-                    tmp[k++] = c <= 0 ? perm[i++] : perm[j++];
-                }
-                while (i < mid) tmp[k++] = perm[i++];
-                while (j < hi) tmp[k++] = perm[j++];
-                System.arraycopy(tmp, lo, perm, lo, hi - lo);
+        int[] count = new int[257];
+        for (int i = 0; i < n; i++) count[(int) (key[perm[i]] >>> 32) + 1]++;
+        for (int r = 0; r < 256; r++) count[r + 1] += count[r];
+        for (int i = 0; i < n; i++) tmp[count[(int) (key[perm[i]] >>> 32)]++] = perm[i];
+        System.arraycopy(tmp, 0, perm, 0, n);
+        for (int shift = 0; shift < 64; shift += 8) {
+            java.util.Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) count[(int) (addr[perm[i]] >>> shift) & 0xff]++;
+            boolean oneBucket = false;
+            for (int b = 0; b < 256; b++) if (count[b] == n) oneBucket = true;
+            if (oneBucket) continue;
+            for (int b = 0, sum = 0; b < 256; b++) {
+                int c = count[b];
+                count[b] = sum;
+                sum += c;
             }
+            for (int i = 0; i < n; i++) tmp[count[(int) (addr[perm[i]] >>> shift) & 0xff]++] = perm[i];
+            System.arraycopy(tmp, 0, perm, 0, n);
         }
     }
 }
