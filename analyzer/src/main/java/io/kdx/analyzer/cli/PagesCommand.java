@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                 + "of a hash of pfn and bytes).",
                 "JSON keys: pages, zero_pages, lost_pages, corrupt_pages, bytes, seconds, pages_per_s, mb_per_s, digest, jobs, cache_hits, cache_misses."})
 public final class PagesCommand extends DumpCommand {
-    private static final long CHUNK = 1 << 14;
+    private static final long CHUNK = 1 << 10; // small enough to balance threads on a 256 MiB guest
 
     @Option(names = "--jobs", paramLabel = "N", description = "threads (default: the number of processors)")
     int jobs = Runtime.getRuntime().availableProcessors();
