@@ -29,7 +29,9 @@ public interface Dump extends AutoCloseable {
      * Reads one page into {@code dst} (at least {@link #pageSize()} bytes from offset 0).
      * Returns PRESENT or ZERO when {@code dst} was filled; otherwise {@code dst} is left untouched
      * and the state says why (EXCLUDED, LOST, NOT_IN_DUMP). Hot path: allocates nothing.
-     * Throws {@link DumpException} only for a corrupt page (bad descriptor, wrong decompressed size).
+     * Throws {@link DumpException} only for a corrupt page (bad descriptor, wrong decompressed size);
+     * the exception is not declared (hot loops stay simple), so catch {@code Exception} where it matters
+     * and test {@code instanceof DumpException}. Its message names the file and the pfn.
      */
     PageState readPage(long pfn, MemorySegment dst);
 
