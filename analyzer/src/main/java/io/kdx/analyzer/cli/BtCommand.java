@@ -65,7 +65,15 @@ public final class BtCommand extends KernelCommand {
             first = false;
             out.printf("PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"%s%n", t.pid(), t.task(), t.cpu(), t.comm(),
                     t.panicTask() ? "  (panic)" : t.active() ? "  (active)" : "");
-            for (Frame f : bt.frames()) out.println(line(f));
+            for (int i = 0; i < bt.frames().size(); i++) {
+                String kind = bt.stacks().get(i);
+                // as crash does, after the last frame on an IRQ or exception stack
+                if (i > 0 && !kind.equals(bt.stacks().get(i - 1)) && !bt.stacks().get(i - 1).equals("task")
+                        && !bt.stacks().get(i - 1).equals("?")) {
+                    out.println("--- <" + (bt.stacks().get(i - 1).equals("irq") ? "IRQ" : "exception") + " stack> ---");
+                }
+                out.println(line(bt.frames().get(i)));
+            }
             if (bt.note() != null) out.println("    (" + bt.note() + ")");
         }
         if (json) out.println(JSON.writeValueAsString(docs));
@@ -88,7 +96,8 @@ public final class BtCommand extends KernelCommand {
         m.put("state", t.state());
         m.put("cpu", t.cpu());
         List<Map<String, Object>> frames = new ArrayList<>();
-        for (Frame f : bt.frames()) {
+        for (int i = 0; i < bt.frames().size(); i++) {
+            Frame f = bt.frames().get(i);
             Map<String, Object> fm = new LinkedHashMap<>();
             fm.put("level", f.level());
             fm.put("function", f.function());
@@ -97,6 +106,7 @@ public final class BtCommand extends KernelCommand {
             fm.put("sp", String.format("0x%016x", f.sp()));
             fm.put("module", f.module());
             fm.put("how", f.how());
+            fm.put("stack", bt.stacks().get(i));
             frames.add(fm);
         }
         m.put("frames", frames);

@@ -28,6 +28,8 @@ final class OrcWalk {
     final Kernel k;
     final TaskInfo task;
     final List<Frame> frames = new ArrayList<>();
+    /** The stack each frame's sp lies on: "task", "irq", "exception", or "?". */
+    final List<String> stackKinds = new ArrayList<>();
     String note;
     private final Symbolizer sym;
     private final StackRanges stacks;
@@ -49,6 +51,12 @@ final class OrcWalk {
         this.stacks = StackRanges.of(k, task);
         this.orc = k.symbols().orc();
         this.moduleOrc = k.cached(ModuleOrc.class, ModuleOrc::new);
+    }
+
+    private void add(Frame f) {
+        frames.add(f);
+        int s = stacks.find(f.sp());
+        stackKinds.add(s < 0 ? "?" : StackRanges.KINDS[s]);
     }
 
     void end(String why) {
@@ -114,7 +122,7 @@ final class OrcWalk {
                 end("end of stack (no return address)");
                 return;
             }
-            frames.add(sym.frame(frames.size(), shownSp, ip, how, !signal));
+            add(sym.frame(frames.size(), shownSp, ip, how, !signal));
             if (!sym.isText(ip)) {
                 scan(String.format("%016x is not kernel text", ip));
                 return;
@@ -292,7 +300,7 @@ final class OrcWalk {
             for (; Long.compareUnsigned(a + 8, stacks.hi[s]) <= 0 && frames.size() < Unwinder.MAX_FRAMES; a += 8) {
                 long w = k.readPointer(a);
                 if (sym.isText(w)) {
-                    frames.add(sym.frame(frames.size(), a, w, "scan", true));
+                    add(sym.frame(frames.size(), a, w, "scan", true));
                     found++;
                 }
             }

@@ -86,6 +86,7 @@ class UnwinderTest {
         assertEquals(List.of("f1", "f2", "f3"), bt.frames().stream().map(Frame::function).toList());
         assertEquals(List.of(0x10L, 0x20L, 0x30L), bt.frames().stream().map(Frame::offset).toList());
         assertEquals(List.of("regs", "orc", "orc"), bt.frames().stream().map(Frame::how).toList());
+        assertEquals(List.of("task", "task", "task"), bt.stacks());
         assertEquals("end of stack", bt.note());
     }
 
