@@ -14,6 +14,15 @@ public interface Types {
     /** An enumerator's value by name (e.g. SB_FREEZE_COMPLETE), from any enum. */
     OptionalLong enumerator(String name);
 
+    /**
+     * Link-time address of a global variable from its DWARF location (exactly DW_OP_addr ADDR); for a
+     * per-CPU variable, its offset in the per-CPU area (add __per_cpu_offset[cpu]). Empty when the
+     * variable has no such location (an extern declaration only, or optimised away).
+     */
+    default OptionalLong variableAddress(String name) {
+        return OptionalLong.empty();
+    }
+
     /** The declared type of a global variable, or null. */
     Type variableType(String name);
 

@@ -144,6 +144,8 @@ class SyntheticDwarfTest {
         assertEquals(OptionalLong.of(0x1122334455667788L), t.enumerator("WIDE"));
         assertEquals("int", t.named("enum colour").target().cName());
         assertEquals("struct foo", t.variableType("the_foo").cName());
+        assertEquals(OptionalLong.of(0xffffffff82001000L), t.variableAddress("the_foo"), "DW_OP_addr");
+        assertEquals(OptionalLong.empty(), t.variableAddress("no_such_variable"));
         Type grid = t.variableType("grid");
         assertEquals(2, grid.count());
         assertEquals(3, grid.target().count());

@@ -31,9 +31,9 @@ public final class DwarfTypes extends IndexedTypes {
         DwarfTypeSource source = new DwarfTypeSource(s, units);
         long[] hash = new long[1];
         for (int i = 0; i < r.nSpecs(); i++) {
-            long spec = r.specs()[2 * i], def = r.specs()[2 * i + 1];
+            long spec = r.specs()[3 * i], def = r.specs()[3 * i + 1], address = r.specs()[3 * i + 2];
             long name = source.nameRefOf(spec, hash);
-            if (name != 0) r.names().add(NameIndex.VARIABLE, hash[0], def, 0, name);
+            if (name != 0) r.names().add(NameIndex.VARIABLE, hash[0], def, address, name);
         }
         NameIndex index = r.names().build(source::nameEquals);
         source.setIndex(index);

@@ -62,10 +62,10 @@ final class IndexBuilder {
                     while (nextMerge[0] < done.length && done[nextMerge[0]] != null) {
                         NameScanner m = done[nextMerge[0]];
                         m.names.forEach((cat, hash, value, aux, ref) -> global.add(cat, hash, value, aux, ref));
-                        if ((nSpecs[0] + m.nSpecs) * 2 > specs[0].length) {
-                            specs[0] = java.util.Arrays.copyOf(specs[0], (nSpecs[0] + m.nSpecs) * 4);
+                        if ((nSpecs[0] + m.nSpecs) * 3 > specs[0].length) {
+                            specs[0] = java.util.Arrays.copyOf(specs[0], (nSpecs[0] + m.nSpecs) * 6);
                         }
-                        System.arraycopy(m.specs, 0, specs[0], nSpecs[0] * 2, m.nSpecs * 2);
+                        System.arraycopy(m.specs, 0, specs[0], nSpecs[0] * 3, m.nSpecs * 3);
                         nSpecs[0] += m.nSpecs;
                         dies[0] += m.dies;
                         done[nextMerge[0]] = null;

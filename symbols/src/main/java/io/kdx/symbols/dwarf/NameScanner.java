@@ -12,10 +12,12 @@ import java.util.Arrays;
  */
 final class NameScanner {
     static final int MAX_DEPTH = 4096;
+    /** Index aux of a variable without a DW_OP_addr location. */
+    static final long NO_ADDRESS = -1;
 
     private final DieCursor c;
     final NameIndex.Builder names = new NameIndex.Builder(4096);
-    /** Variable definitions named only through DW_AT_specification: (spec DIE, definition DIE) pairs. */
+    /** Variable definitions named only through DW_AT_specification: (spec DIE, definition DIE, address) triples. */
     long[] specs = new long[64];
     int nSpecs;
     long dies;
@@ -106,7 +108,7 @@ final class NameScanner {
                         spec = c.read(form, 0);
                     } else if (at == Dw.AT_location) {
                         located = true;
-                        c.skip(form, a.attrConst[i]);
+                        value = locationAddress(form, a.attrConst[i]);
                     } else if (at == Dw.AT_const_value) {
                         value = c.read(form, a.attrConst[i]);
                     } else {
@@ -131,6 +133,20 @@ final class NameScanner {
         }
     }
 
+    /** The address of a location expression that is exactly DW_OP_addr ADDR, else NO_ADDRESS. */
+    private long locationAddress(int form, long implicitConst) throws SymbolsException {
+        if (form != Dw.FORM_exprloc && form != Dw.FORM_block1 && form != Dw.FORM_block) {
+            c.skip(form, implicitConst);
+            return NO_ADDRESS;
+        }
+        long start = c.read(form, implicitConst), end = c.r.pos;
+        if (c.blockLen != 1 + c.addrSize) return NO_ADDRESS;
+        c.r.pos = start;
+        long addr = c.r.u8() == Dw.OP_addr ? (c.addrSize == 8 ? c.r.u64() : c.r.u32()) : NO_ADDRESS;
+        c.r.pos = end;
+        return addr;
+    }
+
     /**
      * Name hash through a direct-mapped cache keyed by the name reference: the linker merges
      * .debug_str, so every unit's "list_head" is one offset and most lookups hit.
@@ -148,9 +164,10 @@ final class NameScanner {
         if (cat == NameIndex.VARIABLE) {
             if (name == 0) {
                 if (spec != 0 && located) {
-                    if (nSpecs * 2 + 2 > specs.length) specs = Arrays.copyOf(specs, specs.length * 2);
-                    specs[nSpecs * 2] = spec;
-                    specs[nSpecs * 2 + 1] = die;
+                    if (nSpecs * 3 + 3 > specs.length) specs = Arrays.copyOf(specs, specs.length * 2);
+                    specs[nSpecs * 3] = spec;
+                    specs[nSpecs * 3 + 1] = die;
+                    specs[nSpecs * 3 + 2] = value;
                     nSpecs++;
                 }
                 return;
@@ -165,6 +182,7 @@ final class NameScanner {
         }
         long hash = hashOf(name);
         if (cat == NameIndex.ENUMERATOR) names.add(cat, hash, enumDie, value, name);
+        else if (cat == NameIndex.VARIABLE || cat == NameIndex.VARIABLE_DECL) names.add(cat, hash, die, located ? value : NO_ADDRESS, name);
         else names.add(cat, hash, die, 0, name);
     }
 }

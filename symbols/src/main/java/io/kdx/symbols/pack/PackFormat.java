@@ -1,11 +1,11 @@
 package io.kdx.symbols.pack;
 
 /**
- * The symbol pack file, version 1: everything analysis needs from one vmlinux, laid out so that it
+ * The symbol pack file, version 2: everything analysis needs from one vmlinux, laid out so that it
  * is used straight from a read-only memory map (nothing is parsed at open). Little-endian.
  * <pre>
  * 0   char magic[8] = "KDXSYMP\0"
- * 8   u32 version = 1
+ * 8   u32 version = 2
  * 12  u32 section count
  * 16  u64 file size (a shorter file is truncated)
  * 24  u64 reserved
@@ -22,7 +22,8 @@ package io.kdx.symbols.pack;
  *             (names are offsets into STRINGS, 0xffffffff for none; type -1 is void)
  * STRINGS     NUL-terminated UTF-8
  * NAME_*      the name index (see NameIndex): hashes u64, values u64, aux u64, name refs u64, categories u8;
- *             values are type indexes (variables: the variable's type; enumerators: aux holds the value)
+ *             values are type indexes (variables: the variable's type, aux its DW_OP_addr address or -1;
+ *             enumerators: aux holds the value)
  * </pre>
  * Types stored: every struct, union, enum, typedef and base type the vmlinux's name index holds (the
  * first definition of each name), the types of all indexed global variables, and everything
@@ -31,7 +32,7 @@ package io.kdx.symbols.pack;
 public final class PackFormat {
     private PackFormat() {}
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2; // 2: variables' aux holds their DW_OP_addr address
     public static final int HEADER = 32, SECTION_ENTRY = 24;
 
     public static final int META = 1, SYM_ADDRS = 2, SYM_SIZES = 3, SYM_NAME_OFFS = 4, SYM_NAMES = 5, SYM_HASH = 6,

@@ -69,6 +69,7 @@ public final class PackWriter {
                     aux = idx.aux(s);
                 } else if (cat == NameIndex.VARIABLE || cat == NameIndex.VARIABLE_DECL) {
                     value = index(types.variableTypeKeyOf(idx.value(s)));
+                    aux = idx.aux(s); // the DW_OP_addr address
                 } else {
                     value = index(idx.value(s));
                 }

@@ -67,6 +67,13 @@ public abstract class IndexedTypes implements Types {
     }
 
     @Override
+    public OptionalLong variableAddress(String name) {
+        int s = index.find(NameIndex.VARIABLE, name);
+        if (s < 0) s = index.find(NameIndex.VARIABLE_DECL, name);
+        return s < 0 || index.aux(s) == -1 ? OptionalLong.empty() : OptionalLong.of(index.aux(s));
+    }
+
+    @Override
     public Type variableType(String name) {
         int s = index.find(NameIndex.VARIABLE, name);
         if (s < 0) s = index.find(NameIndex.VARIABLE_DECL, name);
