@@ -36,8 +36,8 @@ public final class SyntheticTasks {
         s.put32(nr, 2);
         long pco = s.variable("__per_cpu_offset", 16);
         for (int c = 0; c < 2; c++) {
-            perCpu[c] = s.object(4096) - 0; // a per-CPU area; variables at their offsets inside
-            s.put64(pco + 8L * c, perCpu[c] - 0x0); // __per_cpu_offset[c]: area base (offsets are small)
+            perCpu[c] = s.object(4096); // a per-CPU area: variables at their (small) offsets inside
+            s.put64(pco + 8L * c, perCpu[c]); // __per_cpu_offset[c]
             rq[c] = perCpu[c] + runqueues;
         }
         initTask = s.variable("init_task", SIZE);
