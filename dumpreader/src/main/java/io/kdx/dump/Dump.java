@@ -52,6 +52,16 @@ public interface Dump extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * phys_base as makedumpfile recorded it in the kdump sub-header; empty for ELF and for QEMU's kdump,
+     * whose value is not the kernel's (0 without VMCOREINFO; with it, QEMU 7.2 wrote 0xfffffffb7dcbb6a0
+     * where NUMBER(phys_base) said 0xffffffffe3400000 on the frozen-audit fixture). Prefer VMCOREINFO's
+     * NUMBER(phys_base) when present.
+     */
+    default java.util.OptionalLong headerPhysBase() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Hits and misses of the shared cache of decompressed pages ({@link PageCacheStats#NONE} when there is none). */
     default PageCacheStats cacheStats() {
         return PageCacheStats.NONE;

@@ -276,8 +276,10 @@ public final class KdumpDump extends BaseDump {
         return cache.stats();
     }
 
-    /** kdump_sub_header.phys_base (QEMU writes 0 when the guest gave it no VMCOREINFO). */
-    public OptionalLong subHeaderPhysBase() {
-        return files[0].h.version() >= 1 ? OptionalLong.of(physBase) : OptionalLong.empty();
+    /** kdump_sub_header.phys_base as makedumpfile writes it; QEMU's is not the kernel's (see {@link io.kdx.dump.Dump#headerPhysBase}). */
+    @Override
+    public OptionalLong headerPhysBase() {
+        if (files[0].h.version() < 1 || "qemu".equals(metadata.producer())) return OptionalLong.empty();
+        return OptionalLong.of(physBase);
     }
 }
