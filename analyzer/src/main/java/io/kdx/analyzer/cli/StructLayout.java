@@ -34,11 +34,13 @@ final class StructLayout {
             String indent = "\t".repeat(depth);
             Type mt = m.type().resolved();
             long off = base + m.offset();
-            if (m.name() == null && (mt.kind() == Type.Kind.STRUCT || mt.kind() == Type.Kind.UNION) && mt.name() == null
-                    && depth < MAX_NESTING) {
-                sb.append(indent).append(keyword(mt)).append(" {\n");
-                body(mt, off, depth + 1, sb);
-                sb.append(indent).append("};").append(pad(indent.length() * 8 + 2)).append(comment(off, m.size(), m)).append('\n');
+            Type direct = m.type();
+            if ((direct.kind() == Type.Kind.STRUCT || direct.kind() == Type.Kind.UNION) && direct.name() == null
+                    && depth < MAX_NESTING) { // an anonymous type is printed in place, as pahole does
+                sb.append(indent).append(keyword(direct)).append(" {\n");
+                body(direct, off, depth + 1, sb);
+                String close = "}" + (m.name() == null ? "" : " " + m.name()) + ";";
+                sb.append(indent).append(close).append(pad(indent.length() * 8 + close.length())).append(comment(off, m.size(), m)).append('\n');
                 continue;
             }
             String decl = declaration(m.type(), m.name() == null ? "" : m.name()) + (m.isBitField() ? ":" + m.bitSize() : "") + ";";
