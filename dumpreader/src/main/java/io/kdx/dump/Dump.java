@@ -41,6 +41,11 @@ public interface Dump extends AutoCloseable {
     /** Number of pfns that {@link #forEachPresentPfn} visits. */
     long presentPages();
 
+    /** How many pfns are in each state (kdump: from the bitmaps and one pass over the descriptors). */
+    default PageCounts pageCounts() {
+        return PageCounts.byState(this);
+    }
+
     /** NT_PRSTATUS of each CPU, in note order (CPU 0 first). */
     List<PrStatus> prstatus();
 

@@ -47,6 +47,8 @@ class CornerCasesTest {
             }
             assertTrue(lost > 0 && ok > 0, lost + " lost, " + ok + " read");
             assertEquals(ok, d.presentPages());
+            assertEquals(PageCounts.byState(d), d.pageCounts());
+            assertEquals(lost, d.pageCounts().lost());
         }
     }
 
@@ -89,6 +91,7 @@ class CornerCasesTest {
             }
             assertTrue(lost > 100);
             assertEquals(DumpReaderTest.countForEach(d), d.presentPages());
+            assertEquals(PageCounts.byState(d), d.pageCounts());
         }
         ElfWriter ew = new ElfWriter();
         ew.incomplete = true;

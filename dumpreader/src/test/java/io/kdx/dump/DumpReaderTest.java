@@ -207,6 +207,7 @@ class DumpReaderTest {
             long lost = 0;
             for (long pfn = 0; pfn < m.maxPfn; pfn++) if (d.pageState(pfn) == PageState.LOST) lost++;
             assertTrue(lost > 0);
+            assertEquals(PageCounts.byState(d), d.pageCounts());
             assertEquals(d.presentPages(), countForEach(d));
         }
     }
@@ -234,6 +235,7 @@ class DumpReaderTest {
         }
         assertEquals(present, d.presentPages());
         assertEquals(present, countForEach(d));
+        assertEquals(PageCounts.byState(d), d.pageCounts());
     }
 
     static long countForEach(Dump d) {

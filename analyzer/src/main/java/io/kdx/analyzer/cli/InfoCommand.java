@@ -2,7 +2,7 @@ package io.kdx.analyzer.cli;
 
 import io.kdx.dump.Dump;
 import io.kdx.dump.DumpMetadata;
-import io.kdx.dump.PageState;
+import io.kdx.dump.PageCounts;
 import io.kdx.dump.VmcoreInfo;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -26,10 +26,9 @@ public final class InfoCommand extends DumpCommand {
     @Override
     protected int run(Dump dump) throws Exception {
         DumpMetadata md = dump.metadata();
-        long[] counts = new long[PageState.values().length];
-        for (long pfn = 0; pfn < dump.maxPfn(); pfn++) counts[dump.pageState(pfn).ordinal()]++;
-        long present = counts[PageState.PRESENT.ordinal()] + counts[PageState.ZERO.ordinal()];
-        long ram = dump.maxPfn() - counts[PageState.NOT_IN_DUMP.ordinal()];
+        PageCounts pc = dump.pageCounts();
+        long present = pc.readable();
+        long ram = dump.maxPfn() - pc.notInDump();
         VmcoreInfo vi = dump.vmcoreinfo();
         OptionalLong crash = vi.crashTime();
         String release = md.release() != null ? md.release() : vi.osRelease();
@@ -43,9 +42,9 @@ public final class InfoCommand extends DumpCommand {
         m.put("max_pfn", dump.maxPfn());
         m.put("memory_bytes", ram * dump.pageSize());
         m.put("present_pages", present);
-        m.put("zero_pages", counts[PageState.ZERO.ordinal()]);
-        m.put("excluded_pages", counts[PageState.EXCLUDED.ordinal()]);
-        m.put("lost_pages", counts[PageState.LOST.ordinal()]);
+        m.put("zero_pages", pc.zero());
+        m.put("excluded_pages", pc.excluded());
+        m.put("lost_pages", pc.lost());
         m.put("cpus", md.nrCpus());
         m.put("prstatus_notes", dump.prstatus().size());
         m.put("qemu_notes", dump.qemuCpuStates().size());
@@ -75,7 +74,7 @@ public final class InfoCommand extends DumpCommand {
         out.printf("page size:      %d%n", dump.pageSize());
         out.printf("memory:         %s (%d pages of RAM, max pfn %d)%n", human(ram * dump.pageSize()), ram, dump.maxPfn());
         out.printf("pages:          %d present (%d of them zero), %d excluded, %d lost%n", present,
-                counts[PageState.ZERO.ordinal()], counts[PageState.EXCLUDED.ordinal()], counts[PageState.LOST.ordinal()]);
+                pc.zero(), pc.excluded(), pc.lost());
         out.printf("cpus:           %d (%d NT_PRSTATUS notes%s)%n", md.nrCpus(), dump.prstatus().size(),
                 dump.qemuCpuStates().isEmpty() ? "" : ", " + dump.qemuCpuStates().size() + " QEMU notes");
         line(out, "sysname", md.sysname());

@@ -75,6 +75,13 @@ final class Bitmap {
         return r;
     }
 
+    /** Number of pfns below nbits set in this bitmap and clear in {@code other} (null: none clear). */
+    long countAndNot(Bitmap other) {
+        long n = 0, words = (nbits + 63) >>> 6;
+        for (long w = 0; w < words; w++) n += Long.bitCount(word(w) & ~(other == null ? 0 : other.word(w)));
+        return n;
+    }
+
     /** The first set bit at or after {@code pfn}, or -1. */
     long nextSet(long pfn) {
         if (pfn < 0) pfn = 0;

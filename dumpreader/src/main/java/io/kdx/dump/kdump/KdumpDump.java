@@ -5,6 +5,7 @@ import io.kdx.dump.DumpException;
 import io.kdx.dump.DumpMetadata;
 import io.kdx.dump.DumpOptions;
 import io.kdx.dump.PageCacheStats;
+import io.kdx.dump.PageCounts;
 import io.kdx.dump.PageState;
 import io.kdx.dump.Sneaky;
 import io.kdx.dump.VmcoreInfo;
@@ -269,6 +270,37 @@ public final class KdumpDump extends BaseDump {
             presentPages = n;
         }
         return n;
+    }
+
+    /**
+     * From the bitmaps (RAM but not dumpable = EXCLUDED; neither = NOT_IN_DUMP) and one sequential pass
+     * over each file's descriptors (shared zero page = ZERO, offset 0 or data past a truncated end = LOST).
+     */
+    @Override
+    public PageCounts pageCounts() {
+        long excluded = ram == dumpable ? 0 : ram.countAndNot(dumpable);
+        long dumpableTotal = dumpable.total();
+        long notInDump = maxMapnr - excluded - dumpableTotal;
+        long present = 0, zero = 0, lost = 0;
+        for (KdumpFile f : files) {
+            ByteSource src = f.src;
+            long base = f.h.descriptorOffset();
+            for (long i = 0; i < f.nDesc; i++) {
+                long d = base + i * KdumpFile.DESC_SIZE;
+                if (!src.contains(d, KdumpFile.DESC_SIZE)) {
+                    lost += f.nDesc - i;
+                    break;
+                }
+                long off = src.getLong(d);
+                long size = src.getInt(d + 8) & 0xffffffffL;
+                int flags = src.getInt(d + 12);
+                if (off == 0 || (f.truncated && !src.contains(off, size))) lost++;
+                else if (off == f.zeroPage && size == pageSize && (flags & PageCodec.ANY) == 0) zero++;
+                else present++;
+            }
+        }
+        lost = dumpableTotal - present - zero; // also the dumpable pfns no part holds (a missing split part)
+        return new PageCounts(present, zero, excluded, lost, notInDump);
     }
 
     @Override
