@@ -25,6 +25,13 @@ public class ColdStartBench {
         }
     }
 
+    /** The same with C1 only: C2 compiling the scan costs about as much CPU as the scan itself in a short run. */
+    @Benchmark
+    @Fork(value = 5, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dkdx.symbols.cache=off", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"})
+    public long superBlockFromVmlinuxC1() throws Exception {
+        return superBlockFromVmlinux();
+    }
+
     @Benchmark
     public long superBlockFromPack(PackState p) throws Exception {
         try (KernelSymbols k = KernelSymbols.open(p.pack)) {
