@@ -114,6 +114,12 @@ public final class VmlinuxSymbols implements KernelSymbols {
         return orc;
     }
 
+    /** Whether a cache pack is being written now (close() will wait for it). */
+    public boolean writingCache() {
+        Thread t = cacheWriter;
+        return t != null && t.isAlive();
+    }
+
     /** Asks for the pack to be written to the cache once DWARF has been indexed (see {@link io.kdx.symbols.pack.PackCache}). */
     public void cacheAfterIndex() {
         cacheAfterIndex = true;

@@ -46,6 +46,7 @@ public final class StructCommand implements Callable<Integer> {
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
             if (json) out.println(DumpCommand.JSON.writeValueAsString(SymbolsArgs.checked(() -> StructLayout.json(t))));
             else out.print(SymbolsArgs.checked(() -> StructLayout.text(t)));
+            SymbolsArgs.noteCacheWrite(symbols);
             return ExitCodes.OK;
         }
     }

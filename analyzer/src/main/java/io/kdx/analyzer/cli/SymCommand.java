@@ -58,6 +58,7 @@ public final class SymCommand implements Callable<Integer> {
                 out.println(o.get("address") + " " + o.get("name") + (off != 0 ? "+" + off : "")
                         + (o.containsKey("type") ? "  (" + o.get("type") + ")" : "") + "  size " + o.get("size"));
             }
+            SymbolsArgs.noteCacheWrite(symbols);
             return ExitCodes.OK;
         }
     }

@@ -14,6 +14,14 @@ final class SymbolsArgs {
         return KernelSymbols.open(symbols);
     }
 
+    /** Before closing: says why the first use of a vmlinux lingers (its pack is being cached). */
+    static void noteCacheWrite(KernelSymbols symbols) {
+        if (symbols instanceof io.kdx.symbols.VmlinuxSymbols v && v.writingCache()) {
+            System.err.println("kdx: note: caching the symbol pack of " + v.source().getFileName() + " (build-id " + v.buildId()
+                    + ") once; later runs on this kernel build skip the DWARF scan");
+        }
+    }
+
     /** Runs a body that may meet corrupt DWARF lazily; reports it as the SymbolsException it is. */
     static <T> T checked(java.util.concurrent.Callable<T> body) throws Exception {
         try {
