@@ -18,6 +18,7 @@ public final class VmlinuxSymbols implements KernelSymbols {
     private final String banner;
     private final String release;
     private volatile DwarfTypes types;
+    private SymbolsException typesFailure; // guarded by this
     private volatile OrcIndex orc;
     private volatile boolean orcRead;
     private volatile boolean cacheAfterIndex;
@@ -66,9 +67,11 @@ public final class VmlinuxSymbols implements KernelSymbols {
             synchronized (this) {
                 t = types;
                 if (t == null) {
+                    if (typesFailure != null) throw new UncheckedSymbolsException(typesFailure); // do not rescan a bad file
                     try {
                         t = DwarfTypes.open(elf);
                     } catch (SymbolsException e) {
+                        typesFailure = e;
                         throw new UncheckedSymbolsException(e);
                     }
                     types = t;
