@@ -41,7 +41,7 @@ final class SymbolSources {
             try {
                 if (Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(path)) >= 0) {
                     PackSymbols p = PackSymbols.open(cached);
-                    if (v.buildId().equals(p.buildId())) {
+                    if (v.buildId().equals(p.buildId()) && p.formatVersion() == io.kdx.symbols.pack.PackFormat.VERSION) {
                         v.close();
                         return p;
                     }

@@ -168,6 +168,27 @@ class SyntheticDwarfTest {
     }
 
     @Test
+    void formatOnePacksAreReadWithoutVariableAddresses(@TempDir Path dir) throws Exception {
+        Path v = write("vmlinux", elf(dwarf5()));
+        Path p = dir.resolve("old.kdxsym");
+        try (VmlinuxSymbols vm = VmlinuxSymbols.open(v)) {
+            PackWriter.write(vm, p);
+        }
+        byte[] b = Files.readAllBytes(p);
+        b[8] = 1; // u32 version @8
+        Files.write(p, b);
+        try (KernelSymbols k = KernelSymbols.open(p)) {
+            assertEquals(1, ((PackSymbols) k).formatVersion());
+            assertEquals(OptionalLong.empty(), k.types().variableAddress("the_foo"));
+            assertEquals(OptionalLong.of(16), k.types().offsetOf("foo", "next"));
+        }
+        b[8] = 9;
+        Files.write(p, b);
+        SymbolsException x = assertThrows(SymbolsException.class, () -> KernelSymbols.open(p));
+        assertTrue(x.getMessage().contains("version 9"), x.getMessage());
+    }
+
+    @Test
     void compressedDebugSectionsReadLikePlainOnes() throws Exception {
         DwarfBuilder d = dwarf5();
         ElfBuilder e = elf(null);

@@ -33,6 +33,8 @@ public final class PackFormat {
     private PackFormat() {}
 
     public static final int VERSION = 2; // 2: variables' aux holds their DW_OP_addr address
+    /** Format 1 (no variable addresses) is still read; its variableAddress() answers are empty. */
+    public static final int OLDEST_READABLE = 1;
     public static final int HEADER = 32, SECTION_ENTRY = 24;
 
     public static final int META = 1, SYM_ADDRS = 2, SYM_SIZES = 3, SYM_NAME_OFFS = 4, SYM_NAMES = 5, SYM_HASH = 6,

@@ -32,6 +32,7 @@ public final class PackSymbols implements KernelSymbols {
     private final SymbolTable symbols;
     private final OrcIndex orc;
     private final PackTypes types;
+    private final int version;
 
     public static boolean isPack(byte[] first8) {
         return java.util.Arrays.equals(first8, MAGIC);
@@ -44,7 +45,7 @@ public final class PackSymbols implements KernelSymbols {
         byte[] magic = map.asSlice(0, 8).toArray(Bytes.U8);
         if (!isPack(magic)) throw new SymbolsException(path, "not a kdx symbol pack");
         int version = Bytes.i32(map, 8);
-        if (version != PackFormat.VERSION) {
+        if (version < PackFormat.OLDEST_READABLE || version > PackFormat.VERSION) {
             throw new SymbolsException(path, "symbol pack version " + version + " (this kdx reads version " + PackFormat.VERSION + "; rebuild it with `kdx symbols pack`)");
         }
         long count = Bytes.u32(map, 12), size = Bytes.u64(map, 16);
@@ -107,7 +108,8 @@ public final class PackSymbols implements KernelSymbols {
         NameIndex index = new NameIndex(sections[PackFormat.NAME_HASHES], sections[PackFormat.NAME_VALUES], sections[PackFormat.NAME_AUX],
                 sections[PackFormat.NAME_REFS], sections[PackFormat.NAME_CATS],
                 (ref, utf8) -> ref >= 0 && ref < strings.byteSize() && Bytes.equalsCString(strings, ref, utf8));
-        types = new PackTypes(index, new PackTypeSource(path, sections[PackFormat.TYPE_OFFSETS], sections[PackFormat.TYPE_RECORDS], strings));
+        this.version = version;
+        types = new PackTypes(index, version >= 2, new PackTypeSource(path, sections[PackFormat.TYPE_OFFSETS], sections[PackFormat.TYPE_RECORDS], strings));
     }
 
     public static PackSymbols open(Path path) throws SymbolsException {
@@ -121,6 +123,11 @@ public final class PackSymbols implements KernelSymbols {
             arena.close();
             throw new SymbolsException(path, "cannot read the symbol pack: " + e.getMessage());
         }
+    }
+
+    /** The pack's format version (older ones are read; the cache rewrites them). */
+    public int formatVersion() {
+        return version;
     }
 
     /** The file name of the vmlinux this pack was made from. */

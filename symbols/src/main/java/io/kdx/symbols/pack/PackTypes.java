@@ -6,8 +6,17 @@ import io.kdx.symbols.types.TypeGraph;
 
 /** Types from a pack: index values are type indexes already, variables' included. */
 final class PackTypes extends IndexedTypes {
-    PackTypes(NameIndex index, PackTypeSource source) {
+    private final boolean hasAddresses;
+
+    /** {@code hasAddresses}: format 2 and later store variables' DW_OP_addr addresses; format 1 does not. */
+    PackTypes(NameIndex index, boolean hasAddresses, PackTypeSource source) {
         super(index, new TypeGraph(source));
+        this.hasAddresses = hasAddresses;
+    }
+
+    @Override
+    public java.util.OptionalLong variableAddress(String name) {
+        return hasAddresses ? super.variableAddress(name) : java.util.OptionalLong.empty();
     }
 
     @Override
