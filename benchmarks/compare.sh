@@ -33,13 +33,13 @@ measure() { # name, then the command; appends "seconds rss_kib exit" to $work/na
 # so that the timed runs measure the other commands and the table says what happened to mount.
 crash_mount_note=""
 printf 'mount\nquit\n' >"$work/crash-mount.cmds"
-if ! timeout 60 crash -s "$vmlinux" "$dump" <"$work/crash-mount.cmds" >"$work/crash-mount.out" 2>&1; then
+if ! timeout -k 5 60 crash -s "$vmlinux" "$dump" <"$work/crash-mount.cmds" >"$work/crash-mount.out" 2>&1; then
     crash_mount_note="mount left out: no answer within 60 s"
 fi
 
 for ((r = 1; r <= rounds; r++)); do
-    measure crash timeout 600 crash -s "$vmlinux" "$dump" < "$here/peers/crash.cmds"
-    measure drgn timeout 600 /usr/bin/python3 "$here/peers/drgn_triage.py" "$dump" "$vmlinux"
+    measure crash timeout -k 5 600 crash -s "$vmlinux" "$dump" < "$here/peers/crash.cmds"
+    measure drgn timeout -k 5 600 /usr/bin/python3 "$here/peers/drgn_triage.py" "$dump" "$vmlinux"
     rm -rf "$pack_cache"
     measure kdx-cold "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
     measure kdx-warm "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
