@@ -3,6 +3,7 @@ package io.kdx.analyzer.batch;
 import io.kdx.analyzer.diagnose.Analyzer;
 import io.kdx.analyzer.diagnose.Diagnosis;
 import io.kdx.analyzer.diagnose.JsonReport;
+import io.kdx.analyzer.kernel.DumpIdentity;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Kernels;
 import io.kdx.dump.Dump;
@@ -42,9 +43,8 @@ public final class AnalyzeTriage implements Triage, AutoCloseable {
     }
 
     private KernelSymbols symbolsFor(Dump dump) throws SymbolsException {
-        String buildId = dump.vmcoreinfo().buildId();
-        String release = dump.vmcoreinfo().osRelease();
-        if (release == null) release = dump.metadata().release();
+        String buildId = DumpIdentity.buildId(dump);
+        String release = DumpIdentity.release(dump);
         String key = explicitSymbols != null ? "-s" : buildId != null ? buildId : String.valueOf(release);
         KernelSymbols k = byBuild.get(key);
         if (k != null) {
@@ -54,7 +54,7 @@ public final class AnalyzeTriage implements Triage, AutoCloseable {
         synchronized (this) { // one load per build, even when several dumps of it start together
             k = byBuild.get(key);
             if (k == null) {
-                k = locator.locate(explicitSymbols, buildId, release, null);
+                k = DumpIdentity.locateSymbols(locator, explicitSymbols, dump);
                 byBuild.put(key, k);
             } else {
                 SymbolLocator.checkMatch(k, buildId, release, null);

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.kernel.DumpIdentity;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Kernels;
 import io.kdx.dump.Dump;
@@ -52,19 +53,13 @@ public abstract class KernelCommand extends DumpCommand {
                 }
             }
         }
-        return new SymbolLocator().locate(explicit, dump.vmcoreinfo().buildId(), release(dump), null);
-    }
-
-    private static String release(Dump dump) {
-        String r = dump.vmcoreinfo().osRelease();
-        if (r == null && dump.metadata() != null) r = dump.metadata().release();
-        return r == null || r.isBlank() ? null : r;
+        return DumpIdentity.locateSymbols(new SymbolLocator(), explicit, dump);
     }
 
     /** Where symbols for the dump may be: beside the dump, then the {@link SymbolLocator}'s places. */
     static List<Path> candidates(Dump dump) {
         List<Path> out = besideTheDump(dump);
-        out.addAll(new SymbolLocator().candidates(dump.vmcoreinfo().buildId(), release(dump)));
+        out.addAll(new SymbolLocator().candidates(DumpIdentity.buildId(dump), DumpIdentity.release(dump)));
         return out;
     }
 
