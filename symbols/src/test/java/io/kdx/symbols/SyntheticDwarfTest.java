@@ -233,6 +233,29 @@ class SyntheticDwarfTest {
     }
 
     @Test
+    void enumeratorOfBit63IsNotTakenForAbsent() throws Exception {
+        // include/linux/hmm.h: HMM_PFN_VALID = 1UL << (BITS_PER_LONG - 1), written by GCC as DW_FORM_data8
+        DwarfBuilder d = new DwarfBuilder(4);
+        int cu = d.abbrev(CU, true, NAME, STRING);
+        int base = d.abbrev(BASE, false, NAME, STRING, BYTE_SIZE, DATA1, ENCODING, DATA1);
+        int enumeration = d.abbrev(ENUM, true, NAME, STRING, BYTE_SIZE, DATA1, TYPE, REF4);
+        int enumerator = d.abbrev(ENUMERATOR, false, NAME, STRING, CONST_VALUE, 0x07 /* DW_FORM_data8 */);
+        d.die(null, cu).string("hmm.c");
+        d.die("ulong", base).string("long unsigned int").u8(8).u8(7);
+        d.die(null, enumeration).string("hmm_pfn_flags").u8(8).ref4("ulong");
+        d.die(null, enumerator).string("HMM_PFN_VALID").u64(1L << 63);
+        d.die(null, enumerator).string("HMM_PFN_ORDER_SHIFT").u64(56);
+        d.end();
+        d.end();
+        try (KernelSymbols k = KernelSymbols.open(write("hmm", elf(d)))) {
+            Type e = k.types().named("enum hmm_pfn_flags");
+            assertEquals(new Type.Enumerator("HMM_PFN_VALID", 1L << 63), e.enumerators().get(0));
+            assertEquals(56, e.enumerators().get(1).value());
+            assertEquals(OptionalLong.of(1L << 63), k.types().enumerator("HMM_PFN_VALID"));
+        }
+    }
+
+    @Test
     void dwarf4BitOffsetCountsFromTheMostSignificantBit() throws Exception {
         DwarfBuilder d = new DwarfBuilder(4);
         int cu = d.abbrev(CU, true, NAME, STRING);

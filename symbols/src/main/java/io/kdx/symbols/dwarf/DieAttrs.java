@@ -10,6 +10,8 @@ final class DieAttrs {
     long offset;
     int tag;
     boolean children;
+    /** Whether DW_AT_const_value was present: {@link #constValue} may be any bit pattern, NONE's included. */
+    boolean hasConstValue;
     long name, byteSize, bitSize, bitOffset, dataBitOffset, memberLocation, type, encoding, constValue;
     long upperBound, count, specification, sibling, location;
     boolean declaration;
@@ -33,6 +35,7 @@ final class DieAttrs {
         name = byteSize = bitSize = bitOffset = dataBitOffset = memberLocation = type = encoding = constValue = NONE;
         upperBound = count = specification = sibling = location = NONE;
         declaration = false;
+        hasConstValue = false;
         long code;
         try {
             code = c.r.uleb();
@@ -61,7 +64,10 @@ final class DieAttrs {
                     case Dw.AT_data_member_location -> memberLocation = memberLocation(c, form, k);
                     case Dw.AT_type -> type = c.read(form, k);
                     case Dw.AT_encoding -> encoding = c.read(form, k);
-                    case Dw.AT_const_value -> constValue = c.read(form, k);
+                    case Dw.AT_const_value -> {
+                        constValue = c.read(form, k);
+                        hasConstValue = true; // any 64-bit value is legal here, 1 << 63 (NONE's bits) too
+                    }
                     case Dw.AT_upper_bound -> upperBound = constant(c, form, k);
                     case Dw.AT_count -> count = constant(c, form, k);
                     case Dw.AT_specification -> specification = c.read(form, k);

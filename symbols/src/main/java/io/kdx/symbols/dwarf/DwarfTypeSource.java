@@ -144,7 +144,7 @@ final class DwarfTypeSource implements TypeSource {
                 if (!m.readHere(c)) break;
                 if (m.tag == Dw.TAG_enumerator && m.name != DieAttrs.NONE) {
                     names.add(c.string(m.name));
-                    values.add(m.constValue == DieAttrs.NONE ? 0 : m.constValue);
+                    values.add(m.hasConstValue ? m.constValue : 0);
                 }
                 m.skipChildren(c);
             }
