@@ -2,6 +2,7 @@ package io.kdx.symbols;
 
 import io.kdx.symbols.dwarf.DwarfTypes;
 import io.kdx.symbols.elf.ElfFile;
+import io.kdx.symbols.elf.ElfSection;
 import io.kdx.symbols.elf.SymbolTable;
 import io.kdx.symbols.orc.OrcIndex;
 import io.kdx.symbols.orc.OrcReader;
@@ -9,7 +10,10 @@ import java.nio.file.Path;
 
 /**
  * A vmlinux opened directly: the symbol table and identity are read at open (tens of
- * milliseconds); DWARF is indexed on the first call to {@link #types()}, ORC on the first {@link #orc()}.
+ * milliseconds); types come from .BTF when the kernel carries it (indexed in milliseconds on the
+ * first call to {@link #types()}) and DWARF is indexed only for what BTF lacks (variables), or for
+ * everything when there is no usable .BTF or {@code KDX_TYPES=dwarf} asks for it; ORC is read on the
+ * first {@link #orc()}.
  */
 public final class VmlinuxSymbols implements KernelSymbols {
     private final ElfFile elf;
@@ -17,7 +21,8 @@ public final class VmlinuxSymbols implements KernelSymbols {
     private final String buildId;
     private final String banner;
     private final String release;
-    private volatile DwarfTypes types;
+    private volatile Types types;
+    private volatile DwarfTypes dwarf;
     private SymbolsException typesFailure; // guarded by this
     private volatile OrcIndex orc;
     private volatile boolean orcRead;
@@ -60,12 +65,53 @@ public final class VmlinuxSymbols implements KernelSymbols {
     @Override public SymbolHit lookup(long address) { return symbols.lookup(address); }
     @Override public Path source() { return elf.path(); }
 
+    /** Whether types come from DWARF alone: KDX_TYPES=dwarf (or -Dkdx.types=dwarf). */
+    static boolean dwarfOnly() {
+        String v = System.getProperty("kdx.types", System.getenv("KDX_TYPES"));
+        return "dwarf".equalsIgnoreCase(v);
+    }
+
     @Override
-    public DwarfTypes types() {
-        DwarfTypes t = types;
+    public Types types() {
+        Types t = types;
         if (t == null) {
             synchronized (this) {
                 t = types;
+                if (t == null) {
+                    io.kdx.symbols.btf.BtfTypes btf = dwarfOnly() ? null : btf();
+                    t = btf != null ? new VmlinuxTypes(btf, this::dwarfTypes) : dwarfTypes();
+                    types = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** The .BTF types, or null when the file has no .BTF or it cannot be read (DWARF then answers everything). */
+    private io.kdx.symbols.btf.BtfTypes btf() {
+        try {
+            java.lang.foreign.MemorySegment data = elf.data(".BTF");
+            if (data == null) return null;
+            return io.kdx.symbols.btf.BtfTypes.open(io.kdx.symbols.btf.BtfFile.parse(elf.path(), data), name -> {
+                ElfSection s = elf.section(name);
+                return s == null ? -1 : s.addr();
+            });
+        } catch (SymbolsException | RuntimeException e) {
+            return null; // DWARF is the authority; a damaged .BTF only costs the fast path
+        }
+    }
+
+    /** Whether type questions are answered from .BTF (see {@link #types()}). */
+    public boolean typesFromBtf() {
+        return types() instanceof VmlinuxTypes;
+    }
+
+    /** The DWARF types, indexing them now if need be; the pack cache is written after this first index. */
+    public DwarfTypes dwarfTypes() {
+        DwarfTypes t = dwarf;
+        if (t == null) {
+            synchronized (this) {
+                t = dwarf;
                 if (t == null) {
                     if (typesFailure != null) throw new UncheckedSymbolsException(typesFailure); // do not rescan a bad file
                     try {
@@ -74,7 +120,7 @@ public final class VmlinuxSymbols implements KernelSymbols {
                         typesFailure = e;
                         throw new UncheckedSymbolsException(e);
                     }
-                    types = t;
+                    dwarf = t;
                     if (cacheAfterIndex) startCacheWriter();
                 }
             }
@@ -82,8 +128,17 @@ public final class VmlinuxSymbols implements KernelSymbols {
         return t;
     }
 
-    /** Indexes DWARF now, reporting a bad file as a checked exception (the CLI's way in). */
-    public DwarfTypes typesChecked() throws SymbolsException {
+    /** Indexes DWARF now, reporting a bad file as a checked exception (the pack writer's way in). */
+    public DwarfTypes dwarfTypesChecked() throws SymbolsException {
+        try {
+            return dwarfTypes();
+        } catch (UncheckedSymbolsException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Types as {@link #types()} gives them, reporting a bad file as a checked exception (the CLI's way in). */
+    public Types typesChecked() throws SymbolsException {
         try {
             return types();
         } catch (UncheckedSymbolsException e) {

@@ -5,7 +5,6 @@ import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.log.KernelLog;
 import io.kdx.analyzer.log.LogRecord;
-import io.kdx.symbols.Member;
 import io.kdx.symbols.Type;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,13 +89,18 @@ public final class Sys {
                 machine, memory, mhz, panicMessage(k, log), problems);
     }
 
-    /** The timekeeper: tk_core.timekeeper (tk_core is an anonymous struct: its type from DWARF), else shadow_timekeeper. */
+    /**
+     * The timekeeper: tk_core.timekeeper (3.17+), else shadow_timekeeper. tk_core is the anonymous
+     * struct {seqcount_raw_spinlock_t seq (seqcount_t before 5.10); struct timekeeper timekeeper;}
+     * of kernel/time/timekeeping.c, so the timekeeper starts at the seqcount's size rounded up to the
+     * timekeeper's 8-byte alignment; named types answer that (BTF has no type for tk_core itself).
+     */
     static long timekeeper(Kernel k) {
         long core = k.symbol("tk_core");
         if (core != 0 && k.types() != null) {
-            Type t = k.types().variableType("tk_core");
-            Member m = t == null ? null : t.resolved().member("timekeeper");
-            if (m != null) return core + m.offset();
+            Type seq = k.types().named("seqcount_raw_spinlock_t");
+            if (seq == null) seq = k.types().named("seqcount_t");
+            if (seq != null && seq.size() > 0) return core + ((seq.size() + 7) & ~7L);
         }
         long shadow = k.symbol("shadow_timekeeper");
         if (shadow != 0) return shadow;
@@ -111,9 +115,10 @@ public final class Sys {
         long off = k.offsetOf("pglist_data", "node_present_pages");
         long nodeData = k.symbol("node_data");
         if (nodeData != 0) {
-            long n = 64;
-            Type t = k.types() == null ? null : k.types().variableType("node_data");
-            if (t != null && t.resolved().count() > 0) n = t.resolved().count();
+            // struct pglist_data *node_data[MAX_NUMNODES]: the symbol's ELF size gives MAX_NUMNODES
+            long link = nodeData - k.kaslrOffset();
+            io.kdx.symbols.SymbolHit h = k.symbols().lookup(link);
+            long n = h != null && h.start() == link && h.size() >= 8 ? h.size() / 8 : 64;
             long sum = 0;
             for (int i = 0; i < n; i++) {
                 long pgdat = k.readPointer(nodeData + 8L * i);

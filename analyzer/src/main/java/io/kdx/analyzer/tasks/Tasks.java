@@ -173,10 +173,11 @@ public final class Tasks {
         try {
             long a = k.symbol("_totalram_pages");
             if (a != 0) return k.readU64(a);
-            if (k.types().variableType("totalram_pages") != null) {
-                a = k.symbol("totalram_pages");
-                if (a != 0) return k.readU64(a);
-            }
+            // before 5.0 a variable; from 5.0 an inline function with no symbol (a text symbol is not it)
+            a = k.symbol("totalram_pages");
+            long text = k.symbol("_stext"), etext = k.symbol("_etext");
+            boolean inText = text != 0 && Long.compareUnsigned(a, text) >= 0 && Long.compareUnsigned(a, etext) < 0;
+            if (a != 0 && !inText) return k.readU64(a);
         } catch (MemoryFault f) {
             return 0;
         }

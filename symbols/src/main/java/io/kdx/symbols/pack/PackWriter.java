@@ -48,7 +48,7 @@ public final class PackWriter {
     }
 
     private int run(Path out) throws SymbolsException {
-        DwarfTypes types = vmlinux.typesChecked();
+        DwarfTypes types = vmlinux.dwarfTypesChecked();
         graph = types.graph();
         meta();
         symbols(vmlinux.symbolTable());

@@ -1,0 +1,137 @@
+package io.kdx.symbols.btf;
+
+import io.kdx.symbols.SymbolsException;
+import io.kdx.symbols.elf.Bytes;
+import io.kdx.symbols.types.IndexedTypes;
+import io.kdx.symbols.types.NameIndex;
+import io.kdx.symbols.types.TypeGraph;
+import java.util.function.ToLongFunction;
+
+/**
+ * {@link io.kdx.symbols.Types} from BTF: the name index is one pass over the type records (a few
+ * milliseconds for a distribution kernel's ~4 MB .BTF, against a second or more for its DWARF), types
+ * load on first use into the same nodes DWARF and packs yield. The first type of a name in id order
+ * answers for that name. BTF describes only the variables it encodes (before pahole 1.27's global
+ * variables, just the per-CPU ones): the other variables are unknown here.
+ */
+public final class BtfTypes extends IndexedTypes {
+    private final BtfFile btf;
+
+    private BtfTypes(BtfFile btf, NameIndex index, TypeGraph graph) {
+        super(index, graph);
+        this.btf = btf;
+    }
+
+    public BtfFile file() {
+        return btf;
+    }
+
+    /**
+     * Indexes {@code btf}. {@code sectionAddress} gives the link-time address of an ELF section by name
+     * (or -1), placing the variables of a DATASEC; .data..percpu is placed at 0, so its variables get
+     * their offset in the per-CPU area, as DWARF's DW_OP_addr gives them.
+     */
+    public static BtfTypes open(BtfFile btf, ToLongFunction<String> sectionAddress) throws SymbolsException {
+        int n = btf.count();
+        long[] varAddress = variableAddresses(btf, sectionAddress);
+        NameIndex.Builder names = new NameIndex.Builder(n + n / 2);
+        for (int id = 1; id <= n; id++) {
+            int info = btf.info(id);
+            int kind = Btf.kind(info);
+            long name = btf.nameOff(id);
+            long rec = btf.record(id) + Btf.TYPE_BYTES;
+            switch (kind) {
+                case Btf.KIND_STRUCT -> add(btf, names, NameIndex.STRUCT, name, id, 0);
+                case Btf.KIND_UNION -> add(btf, names, NameIndex.UNION, name, id, 0);
+                case Btf.KIND_FWD -> add(btf, names, Btf.kindFlag(info) ? NameIndex.UNION_DECL : NameIndex.STRUCT_DECL, name, id, 0);
+                case Btf.KIND_TYPEDEF -> add(btf, names, NameIndex.TYPEDEF, name, id, 0);
+                case Btf.KIND_FLOAT -> add(btf, names, NameIndex.BASE, name, id, 0);
+                case Btf.KIND_INT -> {
+                    // bit-field carriers of old (kind_flag 0) structs are INTs narrower than their size: not the base type
+                    int enc = Bytes.i32(btf.types, rec);
+                    if (((enc >>> 16) & 0xff) == 0 && (enc & 0xff) == btf.sizeOrType(id) * 8) add(btf, names, NameIndex.BASE, name, id, 0);
+                }
+                case Btf.KIND_VAR -> add(btf, names, NameIndex.VARIABLE, name, id, varAddress[id]);
+                case Btf.KIND_ENUM, Btf.KIND_ENUM64 -> {
+                    int vlen = Btf.vlen(info);
+                    add(btf, names, vlen == 0 ? NameIndex.ENUM_DECL : NameIndex.ENUM, name, id, 0); // vlen 0: a forward enum
+                    boolean signed = Btf.kindFlag(info);
+                    for (int i = 0; i < vlen; i++) {
+                        long e = rec + (long) i * (kind == Btf.KIND_ENUM ? 8 : 12);
+                        add(btf, names, NameIndex.ENUMERATOR, Bytes.u32(btf.types, e), id, enumValue(btf, kind, signed, e));
+                    }
+                }
+                default -> { }
+            }
+        }
+        BtfTypeSource source = new BtfTypeSource(btf);
+        NameIndex index = names.build(btf::nameEquals);
+        source.setIndex(index);
+        return new BtfTypes(btf, index, new TypeGraph(source));
+    }
+
+    private static void add(BtfFile btf, NameIndex.Builder names, int cat, long nameOff, long id, long aux) throws SymbolsException {
+        if (nameOff == 0) return;
+        if (nameOff >= btf.strings.byteSize()) throw new SymbolsException(btf.file, "corrupt .BTF: type " + id + " names string offset " + nameOff);
+        names.add(cat, Bytes.hashCString(btf.strings, nameOff), id, aux, nameOff);
+    }
+
+    /** An enumerator at record offset {@code e}: ENUM {name, s32/u32 val}, ENUM64 {name, lo32, hi32}; kind_flag = signed (6.0+). */
+    static long enumValue(BtfFile btf, int kind, boolean signed, long e) {
+        if (kind == Btf.KIND_ENUM64) return Bytes.u32(btf.types, e + 4) | (Bytes.u32(btf.types, e + 8) << 32);
+        return signed ? Bytes.i32(btf.types, e + 4) : Bytes.u32(btf.types, e + 4);
+    }
+
+    /** Per VAR id, its link-time address from the DATASEC that lists it, or -1. */
+    private static long[] variableAddresses(BtfFile btf, ToLongFunction<String> sectionAddress) throws SymbolsException {
+        int n = btf.count();
+        long[] at = new long[n + 1];
+        java.util.Arrays.fill(at, -1);
+        for (int id = 1; id <= n; id++) {
+            int info = btf.info(id);
+            if (Btf.kind(info) != Btf.KIND_DATASEC) continue;
+            String sec = btf.string(btf.nameOff(id));
+            long base = ".data..percpu".equals(sec) ? 0 : sec == null ? -1 : sectionAddress.applyAsLong(sec);
+            if (base == -1) continue;
+            long rec = btf.record(id) + Btf.TYPE_BYTES;
+            for (int i = 0; i < Btf.vlen(info); i++) {
+                long var = Bytes.u32(btf.types, rec + 12L * i), off = Bytes.u32(btf.types, rec + 12L * i + 4);
+                if (btf.valid(var)) at[(int) var] = base + off;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * How many records define {@code name} in a category (STRUCT, UNION, ENUM, or ENUMERATOR for
+     * enumerator names): more than one means distinct types share the name (static types of different
+     * files), and the first answers for it. A linear scan: for diagnostics, not lookups.
+     */
+    public int definitions(int category, String name) throws SymbolsException {
+        byte[] utf8 = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int n = 0;
+        for (int id = 1; id <= btf.count(); id++) {
+            int info = btf.info(id), kind = Btf.kind(info);
+            if (category == NameIndex.ENUMERATOR && (kind == Btf.KIND_ENUM || kind == Btf.KIND_ENUM64)) {
+                long rec = btf.record(id) + Btf.TYPE_BYTES;
+                for (int i = 0; i < Btf.vlen(info); i++) {
+                    if (btf.nameEquals(Bytes.u32(btf.types, rec + (long) i * (kind == Btf.KIND_ENUM ? 8 : 12)), utf8)) n++;
+                }
+                continue;
+            }
+            boolean match = switch (category) {
+                case NameIndex.STRUCT -> kind == Btf.KIND_STRUCT;
+                case NameIndex.UNION -> kind == Btf.KIND_UNION;
+                case NameIndex.ENUM -> (kind == Btf.KIND_ENUM || kind == Btf.KIND_ENUM64) && Btf.vlen(info) > 0;
+                default -> false;
+            };
+            if (match && btf.nameEquals(btf.nameOff(id), utf8)) n++;
+        }
+        return n;
+    }
+
+    @Override
+    protected long variableTypeKey(long varId) {
+        return btf.valid(varId) ? BtfTypeSource.key(btf.sizeOrType((int) varId)) : io.kdx.symbols.types.TypeSource.VOID;
+    }
+}
