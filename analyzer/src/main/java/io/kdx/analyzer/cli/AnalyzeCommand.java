@@ -69,7 +69,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         protected int run(Kernel kernel) throws Exception {
             Diagnosis d = Analyzer.analyze(kernel);
             PrintStream out = out();
-            if (json) out.println(JSON.writeValueAsString(JsonReport.of(d)));
+            if (json) out.println(Json.MAPPER.writeValueAsString(JsonReport.of(d)));
             else out.print(TextReport.of(d, stacks));
             out.flush();
             return ExitCodes.OK;

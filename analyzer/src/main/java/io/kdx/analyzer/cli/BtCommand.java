@@ -76,7 +76,7 @@ public final class BtCommand extends KernelCommand {
             }
             if (bt.note() != null) out.println("    (" + bt.note() + ")");
         }
-        if (json) out.println(JSON.writeValueAsString(docs));
+        if (json) out.println(Json.MAPPER.writeValueAsString(docs));
         return ExitCodes.OK;
     }
 

@@ -1,7 +1,5 @@
 package io.kdx.analyzer.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kdx.dump.Dump;
 import io.kdx.dump.DumpException;
 import java.io.PrintStream;
@@ -20,7 +18,6 @@ import picocli.CommandLine.Model.CommandSpec;
  * after DUMP (picocli mixes options and positionals). Subclasses implement {@link #run(Dump)}.
  */
 public abstract class DumpCommand implements Callable<Integer> {
-    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec
     protected CommandSpec spec;

@@ -63,7 +63,7 @@ public final class InfoCommand extends DumpCommand {
         m.put("files", files);
         PrintStream out = out();
         if (json) {
-            out.println(JSON.writeValueAsString(m));
+            out.println(Json.MAPPER.writeValueAsString(m));
             return ExitCodes.OK;
         }
         out.printf("file:           %s%n", String.join(" ", files));

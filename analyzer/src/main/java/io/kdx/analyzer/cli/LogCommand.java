@@ -37,7 +37,7 @@ public final class LogCommand extends KernelCommand {
             doc.put("layout", log.layout());
             doc.put("records", rows);
             doc.put("problems", log.problems());
-            out.println(JSON.writeValueAsString(doc));
+            out.println(Json.MAPPER.writeValueAsString(doc));
         } else {
             StringBuilder sb = new StringBuilder(log.records().size() * 80);
             for (LogRecord r : log.records()) sb.append(DmesgFormat.line(r)).append('\n');

@@ -29,7 +29,7 @@ public final class MountCommand extends KernelCommand {
             doc.put("mounts", rows);
             doc.put("freeze_field", "super_block." + f.field() + " (" + f.width() + " bytes)");
             doc.put("problems", r.problems());
-            out.println(JSON.writeValueAsString(doc));
+            out.println(Json.MAPPER.writeValueAsString(doc));
             return ExitCodes.OK;
         }
         out.printf("%-16s  %-16s  %-10s %-20s %-22s %s%n", "MOUNT", "SUPERBLK", "TYPE", "DEVNAME", "FROZEN", "DIRNAME");

@@ -98,7 +98,7 @@ public final class PagesCommand extends DumpCommand {
         m.put("cache_hits", dump.cacheStats().hits());
         m.put("cache_misses", dump.cacheStats().misses());
         if (json) {
-            out().println(JSON.writeValueAsString(m));
+            out().println(Json.MAPPER.writeValueAsString(m));
         } else {
             out().printf("%d pages (%d zero, %d lost) in %.3f s with %d threads: %d pages/s, %.1f MB/s%ndigest %016x%n",
                     pages.get(), zeros.get(), lost.get(), secs, jobs, m.get("pages_per_s"), (double) m.get("mb_per_s"), digest.get());

@@ -31,7 +31,7 @@ public final class PsCommand extends KernelCommand {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("tasks", rows);
             doc.put("notes", r.notes());
-            out.println(JSON.writeValueAsString(doc));
+            out.println(Json.MAPPER.writeValueAsString(doc));
         } else if (sinceRun) {
             List<TaskInfo> sorted = new ArrayList<>(r.tasks());
             sorted.sort(java.util.Comparator.comparingLong(t -> t.sinceRunNs() < 0 ? Long.MAX_VALUE : t.sinceRunNs()));

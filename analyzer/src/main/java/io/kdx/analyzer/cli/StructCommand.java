@@ -44,7 +44,7 @@ public final class StructCommand implements Callable<Integer> {
             Type t = SymbolsArgs.checked(() -> symbols.types().struct(tag));
             if (t == null) throw new InputException(symbols.source() + ": no struct or union named " + tag);
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-            if (json) out.println(DumpCommand.JSON.writeValueAsString(SymbolsArgs.checked(() -> StructLayout.json(t))));
+            if (json) out.println(Json.MAPPER.writeValueAsString(SymbolsArgs.checked(() -> StructLayout.json(t))));
             else out.print(SymbolsArgs.checked(() -> StructLayout.text(t)));
             SymbolsArgs.noteCacheWrite(symbols);
             return ExitCodes.OK;

@@ -48,7 +48,7 @@ final class StructValues {
                     o.put("name", n);
                     o.put("address", String.format("0x%x", addr));
                     o.put("values", SymbolsArgs.checked(() -> json(t, b, 0, 0)));
-                    out.println(DumpCommand.JSON.writeValueAsString(o));
+                    out.println(Json.MAPPER.writeValueAsString(o));
                 } else {
                     StringBuilder sb = new StringBuilder("struct " + n + " ");
                     SymbolsArgs.checked(() -> value(t, b, 0, 0, 0, 0, sb));

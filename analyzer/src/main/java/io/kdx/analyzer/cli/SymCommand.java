@@ -52,7 +52,7 @@ public final class SymCommand implements Callable<Integer> {
             }
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
             if (json) {
-                out.println(DumpCommand.JSON.writeValueAsString(o));
+                out.println(Json.MAPPER.writeValueAsString(o));
             } else {
                 long off = (Long) o.get("offset");
                 out.println(o.get("address") + " " + o.get("name") + (off != 0 ? "+" + off : "")

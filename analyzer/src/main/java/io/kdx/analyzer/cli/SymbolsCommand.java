@@ -62,7 +62,7 @@ public final class SymbolsCommand implements Runnable {
                 o.put("types", types);
                 o.put("milliseconds", ms);
                 PrintStream ps = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-                if (json) ps.println(DumpCommand.JSON.writeValueAsString(o));
+                if (json) ps.println(Json.MAPPER.writeValueAsString(o));
                 else ps.printf("%s: %d bytes, %d types, release %s, build-id %s (%d ms)%n", out, Files.size(out), types, v.release(), v.buildId(), ms);
                 return ExitCodes.OK;
             }

@@ -40,7 +40,7 @@ public final class SysCommand extends KernelCommand {
             o.put("memory_bytes", s.memoryBytes());
             o.put("panic", s.panic());
             o.put("problems", s.problems());
-            out.println(JSON.writeValueAsString(o));
+            out.println(Json.MAPPER.writeValueAsString(o));
             return ExitCodes.OK;
         }
         out.print(SysText.render(s));
