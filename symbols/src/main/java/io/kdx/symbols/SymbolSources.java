@@ -31,27 +31,30 @@ final class SymbolSources {
 
     /**
      * A vmlinux: its cached pack when one exists for its build-id (and is not older than the
-     * vmlinux), else the vmlinux itself, which caches its pack after its first DWARF index.
+     * vmlinux), else the vmlinux itself, its BTF and ORC read ahead, which caches its pack after its
+     * first DWARF index. The build-id is read from the ELF notes alone, so a cache hit never builds
+     * the vmlinux's symbol table.
      */
     static KernelSymbols openVmlinux(Path path) throws SymbolsException {
-        VmlinuxSymbols v = VmlinuxSymbols.open(path);
-        if (!io.kdx.symbols.pack.PackCache.enabled() || v.buildId() == null) return v;
-        Path cached = io.kdx.symbols.pack.PackCache.find(v.buildId(), v.release());
+        if (!io.kdx.symbols.pack.PackCache.enabled()) return VmlinuxSymbols.open(path, true);
+        String buildId;
+        try (io.kdx.symbols.elf.ElfFile elf = io.kdx.symbols.elf.ElfFile.open(path)) {
+            buildId = elf.buildId();
+        }
+        Path cached = buildId == null ? null : io.kdx.symbols.pack.PackCache.find(buildId, null);
         if (cached != null) {
             try {
                 if (Files.getLastModifiedTime(cached).compareTo(Files.getLastModifiedTime(path)) >= 0) {
                     PackSymbols p = PackSymbols.open(cached);
-                    if (v.buildId().equals(p.buildId()) && p.formatVersion() == io.kdx.symbols.pack.PackFormat.VERSION) {
-                        v.close();
-                        return p;
-                    }
+                    if (buildId.equals(p.buildId()) && p.formatVersion() == io.kdx.symbols.pack.PackFormat.VERSION) return p;
                     p.close();
                 }
             } catch (IOException e) {
                 // an unreadable or stale cache entry: fall back to the vmlinux, which rewrites it
             }
         }
-        v.cacheAfterIndex();
+        VmlinuxSymbols v = VmlinuxSymbols.open(path, true);
+        if (v.buildId() != null) v.cacheAfterIndex();
         return v;
     }
 

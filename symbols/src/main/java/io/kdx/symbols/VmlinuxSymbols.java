@@ -17,10 +17,9 @@ import java.nio.file.Path;
  */
 public final class VmlinuxSymbols implements KernelSymbols {
     private final ElfFile elf;
-    private final SymbolTable symbols;
+    /** The symbol table, banner and release: built at open, or with prefetch on a background thread. */
+    private final java.util.concurrent.FutureTask<Identity> identity;
     private final String buildId;
-    private final String banner;
-    private final String release;
     private volatile Types types;
     private volatile DwarfTypes dwarf;
     private SymbolsException typesFailure; // guarded by this
@@ -28,25 +27,88 @@ public final class VmlinuxSymbols implements KernelSymbols {
     private volatile boolean orcRead;
     private volatile boolean cacheAfterIndex;
     private volatile Thread cacheWriter;
+    private final Object orcLock = new Object();
+    /** Reads .BTF once, on a prefetch thread or on the first types() call, whichever comes first. */
+    private final java.util.concurrent.FutureTask<io.kdx.symbols.btf.BtfTypes> btfTask;
+    private final java.util.List<Thread> prefetchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private VmlinuxSymbols(ElfFile elf) throws SymbolsException {
+    private record Identity(SymbolTable symbols, String banner, String release) {}
+
+    private VmlinuxSymbols(ElfFile elf, java.util.concurrent.FutureTask<io.kdx.symbols.btf.BtfTypes> btfTask) throws SymbolsException {
         this.elf = elf;
-        this.symbols = SymbolTable.fromElf(elf);
+        this.btfTask = btfTask;
         this.buildId = elf.buildId();
+        this.identity = new java.util.concurrent.FutureTask<>(() -> readIdentity(elf));
+    }
+
+    private static Identity readIdentity(ElfFile elf) throws SymbolsException {
+        SymbolTable symbols = SymbolTable.fromElf(elf);
         long b = symbols.address("linux_banner");
         String s = b == 0 ? null : elf.stringAt(b);
-        this.banner = s == null ? null : s.stripTrailing();
-        this.release = Banner.release(banner);
+        String banner = s == null ? null : s.stripTrailing();
+        return new Identity(symbols, banner, Banner.release(banner));
+    }
+
+    private Identity identity() {
+        identity.run(); // no-op when it ran, or runs on the prefetch thread (get() then waits)
+        try {
+            return identity.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof SymbolsException se) throw new UncheckedSymbolsException(se);
+            if (c instanceof UncheckedSymbolsException u) throw u;
+            throw new UncheckedSymbolsException(new SymbolsException(elf.path(), "unreadable ELF: " + c));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedSymbolsException(new SymbolsException(elf.path(), "interrupted while reading the symbol table"));
+        }
     }
 
     public static VmlinuxSymbols open(Path path) throws SymbolsException {
+        return open(path, false);
+    }
+
+    /**
+     * Opens a vmlinux. With {@code prefetch}, its .BTF, its symbol table and then its ORC table (whose
+     * layout depends on the release) are read on two background threads, about 60 ms each, so that
+     * whatever the caller asks first waits only for its own part; a damaged symbol table is then
+     * reported by the first call that needs it (as an {@link UncheckedSymbolsException}) rather than here.
+     */
+    public static VmlinuxSymbols open(Path path, boolean prefetch) throws SymbolsException {
         ElfFile elf = ElfFile.open(path);
+        java.util.concurrent.FutureTask<io.kdx.symbols.btf.BtfTypes> btf = new java.util.concurrent.FutureTask<>(() -> readBtf(elf));
+        Thread btfThread = prefetch && !dwarfOnly() ? Thread.ofPlatform().daemon().name("kdx-btf").start(btf) : null;
+        VmlinuxSymbols v;
         try {
-            return new VmlinuxSymbols(elf);
+            v = new VmlinuxSymbols(elf, btf);
+            if (!prefetch) v.identityChecked(); // without prefetch, a bad symbol table is refused here, at open
         } catch (SymbolsException | RuntimeException e) {
+            joinQuietly(btfThread);
             elf.close();
             if (e instanceof SymbolsException se) throw se;
             throw new SymbolsException(path, "unreadable ELF: " + e.getMessage());
+        }
+        if (btfThread != null) v.prefetchers.add(btfThread);
+        if (prefetch) {
+            // the symbol table, then ORC (whose layout depends on the release the banner names)
+            VmlinuxSymbols w = v;
+            v.prefetchers.add(Thread.ofPlatform().daemon().name("kdx-symtab-orc").start(() -> {
+                try {
+                    w.identity.run();
+                    w.orc();
+                } catch (RuntimeException e) {
+                    // reported again to whoever asks for symbols or ORC
+                }
+            }));
+        }
+        return v;
+    }
+
+    private void identityChecked() throws SymbolsException {
+        try {
+            identity();
+        } catch (UncheckedSymbolsException e) {
+            throw e.getCause();
         }
     }
 
@@ -55,14 +117,14 @@ public final class VmlinuxSymbols implements KernelSymbols {
     }
 
     public SymbolTable symbolTable() {
-        return symbols;
+        return identity().symbols();
     }
 
     @Override public String buildId() { return buildId; }
-    @Override public String release() { return release; }
-    @Override public String banner() { return banner; }
-    @Override public long address(String name) { return symbols.address(name); }
-    @Override public SymbolHit lookup(long address) { return symbols.lookup(address); }
+    @Override public String release() { return identity().release(); }
+    @Override public String banner() { return identity().banner(); }
+    @Override public long address(String name) { return identity().symbols().address(name); }
+    @Override public SymbolHit lookup(long address) { return identity().symbols().lookup(address); }
     @Override public Path source() { return elf.path(); }
 
     /** Whether types come from DWARF alone: KDX_TYPES=dwarf (or -Dkdx.types=dwarf). */
@@ -89,6 +151,18 @@ public final class VmlinuxSymbols implements KernelSymbols {
 
     /** The .BTF types, or null when the file has no .BTF or it cannot be read (DWARF then answers everything). */
     private io.kdx.symbols.btf.BtfTypes btf() {
+        btfTask.run(); // no-op when the prefetch thread ran or runs it; get() then waits for it
+        try {
+            return btfTask.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static io.kdx.symbols.btf.BtfTypes readBtf(ElfFile elf) {
         try {
             java.lang.foreign.MemorySegment data = elf.data(".BTF");
             if (data == null) return null;
@@ -98,6 +172,15 @@ public final class VmlinuxSymbols implements KernelSymbols {
             });
         } catch (SymbolsException | RuntimeException e) {
             return null; // DWARF is the authority; a damaged .BTF only costs the fast path
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        if (t == null) return;
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -158,10 +241,10 @@ public final class VmlinuxSymbols implements KernelSymbols {
     @Override
     public OrcIndex orc() {
         if (!orcRead) {
-            synchronized (this) {
+            synchronized (orcLock) {
                 if (!orcRead) {
                     try {
-                        orc = OrcReader.read(elf, release);
+                        orc = OrcReader.read(elf, release());
                     } catch (SymbolsException e) {
                         throw new UncheckedSymbolsException(e);
                     }
@@ -201,6 +284,7 @@ public final class VmlinuxSymbols implements KernelSymbols {
 
     @Override
     public void close() {
+        for (Thread p : prefetchers) joinQuietly(p); // they read the mapping that close() unmaps
         Thread t = cacheWriter;
         if (t != null) {
             try {
