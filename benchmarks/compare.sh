@@ -4,7 +4,8 @@
 # Each round runs the three tools in turn (alternating, so none gets a warmer page cache):
 #   crash -s with sys, ps, bt -a, foreach UN bt, log (and mount, probed apart: see below)
 #   drgn  (peers/drgn_triage.py): tasks, every stack, mounts with freeze levels, the log
-#   kdx   run: sys, ps, bt -a, mount, log, and analyze; cold (no symbol pack cached) and warm.
+#   kdx   run: sys, ps, bt -a, mount, log, and analyze: cold (no symbol pack cached: types from
+#         the vmlinux .BTF), warm (pack cached), and DWARF only (KDX_TYPES=dwarf: a kernel without .BTF).
 # Prints the median wall time and peak RSS of each, and the ratios kdx/crash and kdx/drgn.
 # Where a peer fails or answers wrongly on the dump, its row says so beside its time.
 set -euo pipefail
@@ -16,10 +17,10 @@ rounds="${3:-3}"
 work="$(mktemp -d /tmp/kdx-compare.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-"$root/kdx" --version >/dev/null   # builds the jar once, outside the measurement
 # kdx runs with a private cache, so "cold" never disturbs the user's own pack cache.
 export KDX_CACHE_DIR="$work/cache"
 pack_cache="$KDX_CACHE_DIR/symbols"
+"$root/kdx" --version >/dev/null   # builds the jar and its AOT cache once, outside the measurement
 
 measure() { # name, then the command; appends "seconds rss_kib exit" to $work/name.times
     local name="$1"; shift
@@ -41,7 +42,12 @@ for ((r = 1; r <= rounds; r++)); do
     measure crash timeout -k 5 600 crash -s "$vmlinux" "$dump" < "$here/peers/crash.cmds"
     measure drgn timeout -k 5 600 /usr/bin/python3 "$here/peers/drgn_triage.py" "$dump" "$vmlinux"
     rm -rf "$pack_cache"
+    # DWARF alone (KDX_TYPES=dwarf): a first use of a kernel without .BTF; indexes DWARF, writes the pack
+    measure kdx-dwarf env KDX_TYPES=dwarf "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
+    rm -rf "$pack_cache"
+    # cold: no pack; types from the vmlinux's .BTF (which writes no pack: it never indexes DWARF)
     measure kdx-cold "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
+    [[ -d "$pack_cache" ]] || "$root/kdx" symbols pack "$vmlinux" >/dev/null 2>&1
     measure kdx-warm "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
 done
 
@@ -58,7 +64,7 @@ note() { # what went wrong with a tool on this dump, in a few words
 }
 declare -A T M
 printf '%-10s %10s %12s  %s\n' tool "median s" "peak RSS MiB" "notes"
-for name in crash drgn kdx-cold kdx-warm; do
+for name in crash drgn kdx-dwarf kdx-cold kdx-warm; do
     T[$name]=$(awk '{print $1}' "$work/$name.times" | median)
     M[$name]=$(awk '{print $2/1024}' "$work/$name.times" | median)
     fails=$(awk '$3 != 0' "$work/$name.times" | wc -l)
@@ -70,4 +76,5 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 echo
 echo "kdx/crash: cold $(ratio "${T[kdx-cold]}" "${T[crash]}"), warm $(ratio "${T[kdx-warm]}" "${T[crash]}")"
 echo "kdx/drgn:  cold $(ratio "${T[kdx-cold]}" "${T[drgn]}"), warm $(ratio "${T[kdx-warm]}" "${T[drgn]}")"
+echo "DWARF only (no .BTF, first use): kdx/crash $(ratio "${T[kdx-dwarf]}" "${T[crash]}"), kdx/drgn $(ratio "${T[kdx-dwarf]}" "${T[drgn]}")"
 echo "dump: $dump ($(du -h "$dump" | cut -f1)), vmlinux: $vmlinux, rounds: $rounds, $(nproc) cores"

@@ -1,27 +1,65 @@
 package io.kdx.analyzer.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code kdx} command line. Exit codes are a contract: see {@link ExitCodes}. */
 @Command(name = "kdx", mixinStandardHelpOptions = true, version = "kdx 0.1.0",
         description = "kdx, the kernel dump examiner: reads Linux crash dumps and says why the machine hung or died.",
-        subcommands = {CommandLine.HelpCommand.class, RunCommand.class, BatchCommand.class, InfoCommand.class, PagesCommand.class, PsCommand.class, BtCommand.class, SysCommand.class, LogCommand.class, MountCommand.class, AnalyzeCommand.class, SymbolsCommand.class, StructCommand.class, SymCommand.class},
         footer = {"", "Exit codes: 0 done, 2 usage error, 3 unreadable or invalid input, 4 done but the dump is incomplete."})
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. picocli builds a command's model by reflection
+     * when it is added (tens of milliseconds for all of them, a large share of a short command's
+     * start, and again for each command of `kdx run`), so only the command named is added.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    static {
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("batch", BatchCommand::new);
+        COMMANDS.put("info", InfoCommand::new);
+        COMMANDS.put("pages", PagesCommand::new);
+        COMMANDS.put("ps", PsCommand::new);
+        COMMANDS.put("bt", BtCommand::new);
+        COMMANDS.put("sys", SysCommand::new);
+        COMMANDS.put("log", LogCommand::new);
+        COMMANDS.put("mount", MountCommand::new);
+        COMMANDS.put("analyze", AnalyzeCommand::new);
+        COMMANDS.put("symbols", SymbolsCommand::new);
+        COMMANDS.put("struct", StructCommand::new);
+        COMMANDS.put("sym", SymCommand::new);
+    }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        commandLine().usage(System.out);
     }
 
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
+    /** The whole command line, every subcommand added (for help and for unknown commands). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        COMMANDS.values().forEach(c -> cl.addSubcommand(c.get()));
+        return cl;
+    }
+
     /** Runs the command line and returns its exit code (for tests and batch use). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        Supplier<Object> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+        CommandLine cl;
+        if (only != null) {
+            cl = new CommandLine(new Main());
+            cl.addSubcommand(only.get());
+        } else {
+            cl = commandLine();
+        }
         cl.setExitCodeExceptionMapper(ExitCodes::forException);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("kdx: " + ExitCodes.message(ex));
