@@ -7,8 +7,8 @@ import org.openjdk.jmh.annotations.*;
 
 /**
  * Time to the first answer in a fresh JVM (one shot per fork, no warm-up): sizeof(struct super_block)
- * from the 590 MB vmlinux (symbol table, DWARF name index on all cores, one struct materialised),
- * and from its pack. The vmlinux's pages are in the page cache after the first fork, as they are
+ * from the 590 MB vmlinux (symbol table, then its .BTF name index, one struct materialised; or, with
+ * kdx.types=dwarf, the DWARF name index on all cores), and from its pack. The vmlinux's pages are in the page cache after the first fork, as they are
  * for crash, drgn and pahole run one after the other.
  */
 @State(Scope.Benchmark)
@@ -29,6 +29,13 @@ public class ColdStartBench {
     @Benchmark
     @Fork(value = 5, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dkdx.symbols.cache=off", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"})
     public long superBlockFromVmlinuxC1() throws Exception {
+        return superBlockFromVmlinux();
+    }
+
+    /** DWARF alone, as for a kernel without .BTF. */
+    @Benchmark
+    @Fork(value = 5, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dkdx.symbols.cache=off", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dkdx.types=dwarf"})
+    public long superBlockFromVmlinuxDwarfC1() throws Exception {
         return superBlockFromVmlinux();
     }
 
