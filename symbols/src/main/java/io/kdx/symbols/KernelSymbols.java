@@ -25,6 +25,11 @@ public interface KernelSymbols extends AutoCloseable {
     /** The symbol containing {@code address} (greatest symbol start <= address), or null. */
     SymbolHit lookup(long address);
 
+    /** Whether {@link SymbolHit#size()} is known (a symbol table read from a dump's kallsyms has no sizes). */
+    default boolean hasSizes() {
+        return true;
+    }
+
     /** Types, members, enumerators and global variables from DWARF. */
     Types types();
 

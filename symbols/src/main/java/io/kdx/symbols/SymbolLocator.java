@@ -61,8 +61,17 @@ public final class SymbolLocator {
             }
             return k;
         }
+        KernelSymbols k = find(buildId, release, banner);
+        if (k != null) return k;
         List<Path> tried = candidates(buildId, release);
-        for (Path p : tried) {
+        throw new SymbolsException(Path.of(tried.isEmpty() ? "." : tried.get(0).toString()),
+                "no symbols found for " + describe(buildId, release) + "; give a vmlinux or pack with -s (looked in "
+                        + tried.size() + " places, e.g. " + (tried.isEmpty() ? "none" : tried.get(0)) + ")");
+    }
+
+    /** The first candidate that exists and matches the build, or null when none does. */
+    public KernelSymbols find(String buildId, String release, String banner) throws SymbolsException {
+        for (Path p : candidates(buildId, release)) {
             if (!Files.isRegularFile(p)) continue;
             KernelSymbols k = KernelSymbols.open(p);
             try {
@@ -72,9 +81,7 @@ public final class SymbolLocator {
                 k.close(); // another build under the same name: keep looking
             }
         }
-        throw new SymbolsException(Path.of(tried.isEmpty() ? "." : tried.get(0).toString()),
-                "no symbols found for " + describe(buildId, release) + "; give a vmlinux or pack with -s (looked in "
-                        + tried.size() + " places, e.g. " + (tried.isEmpty() ? "none" : tried.get(0)) + ")");
+        return null;
     }
 
     /**

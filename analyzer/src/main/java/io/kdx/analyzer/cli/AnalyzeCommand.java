@@ -39,6 +39,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-s", "--symbols"}, paramLabel = "PATH", description = "vmlinux, symbol pack, or a directory holding one")
     Path symbols;
 
+    @Option(names = "--dump-symbols", description = "read the kernel's symbols, types and unwind tables from the dump itself (kallsyms, BTF, ORC), even when a vmlinux or pack is at hand")
+    boolean dumpSymbols;
+
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
@@ -51,13 +54,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (dump == null) {
             Path sample = sampleDir();
             r.dumpPath = sampleDump(sample);
-            r.symbolsPath = symbols != null ? symbols : sample;
+            r.symbolsPath = symbols; // the dump's own symbols unless a pack of its build is cached
         } else {
             r.dumpPath = dump;
             r.symbolsPath = symbols;
         }
         r.splitParts = splitParts;
         r.json = json;
+        r.dumpSymbols = dumpSymbols;
         r.stacks = stacks;
         return r.call();
     }
@@ -69,7 +73,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         protected int run(Kernel kernel) throws Exception {
             Diagnosis d = Analyzer.analyze(kernel);
             PrintStream out = out();
-            if (json) out.println(Json.MAPPER.writeValueAsString(JsonReport.of(d)));
+            if (json) {
+                java.util.Map<String, Object> j = new java.util.LinkedHashMap<>(JsonReport.of(d));
+                j.put("symbols", io.kdx.analyzer.kernel.DumpIdentity.describe(kernel.symbols()));
+                out.println(Json.MAPPER.writeValueAsString(j));
+            }
             else out.print(TextReport.of(d, stacks));
             out.flush();
             return ExitCodes.OK;

@@ -31,6 +31,9 @@ public abstract class DumpCommand implements Callable<Integer> {
     @Option(names = {"-s", "--symbols"}, paramLabel = "PATH", description = "vmlinux, symbol pack, or a directory holding one")
     protected Path symbolsPath;
 
+    @Option(names = "--dump-symbols", description = "read the kernel's symbols, types and unwind tables from the dump itself (kallsyms, BTF, ORC), even when a vmlinux or pack is at hand")
+    protected boolean dumpSymbols;
+
     @Option(names = "--json", description = "print JSON instead of text")
     protected boolean json;
 

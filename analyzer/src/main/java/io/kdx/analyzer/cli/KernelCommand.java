@@ -44,7 +44,15 @@ public abstract class KernelCommand extends DumpCommand {
      * another build are refused in one line.
      */
     protected KernelSymbols openSymbols(Dump dump) throws SymbolsException {
-        Path explicit = symbolsPath;
+        KernelSymbols k = dumpSymbols ? DumpIdentity.fromDump(dump) : symbolsFor(dump, symbolsPath);
+        String line = "kdx: symbols: " + DumpIdentity.describe(k);
+        Session session = Session.current(dumpPath);
+        if (session == null || session.firstTime(line)) System.err.println(line);
+        return k;
+    }
+
+    /** The symbols of {@code dump}'s build: {@code explicit}, else beside the dump, else the locator's, else the dump's own. */
+    static KernelSymbols symbolsFor(Dump dump, Path explicit) throws SymbolsException {
         if (explicit == null) {
             for (Path p : besideTheDump(dump)) {
                 if (Files.isRegularFile(p)) {

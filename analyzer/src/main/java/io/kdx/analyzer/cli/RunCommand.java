@@ -40,6 +40,7 @@ public final class RunCommand extends DumpCommand implements Callable<Integer> {
                 args.add("-s");
                 args.add(symbolsPath.toString());
             }
+            if (dumpSymbols) args.add("--dump-symbols");
             if (json) args.add("--json");
             if (!json) out.println("kdx> " + command);
             int rc = Main.execute(args.toArray(String[]::new));

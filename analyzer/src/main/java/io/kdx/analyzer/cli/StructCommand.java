@@ -24,7 +24,7 @@ public final class StructCommand implements Callable<Integer> {
     @Option(names = {"-s", "--symbols"}, paramLabel = "PATH", description = "vmlinux, symbol pack, or a directory holding one")
     Path symbolsPath;
 
-    @Option(names = "--dump", paramLabel = "DUMP", description = "read the instance at ADDRESS from this dump")
+    @Option(names = "--dump", paramLabel = "DUMP", description = "read the instance at ADDRESS from this dump; without -s, the types of the dump's kernel (from its own BTF when no vmlinux or pack is found)")
     Path dumpPath;
 
     @Option(names = "--json", description = "print JSON instead of text")
@@ -32,15 +32,15 @@ public final class StructCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (address != null || dumpPath != null) {
-            if (address == null || dumpPath == null) throw new InputException("struct values need both ADDRESS and --dump DUMP");
+        if (address != null) {
+            if (dumpPath == null) throw new InputException("struct values need both ADDRESS and --dump DUMP");
             return StructValues.print(this);
         }
         String n = name.strip();
         if (n.startsWith("struct ")) n = n.substring(7).strip();
         else if (n.startsWith("union ")) n = n.substring(6).strip();
         final String tag = n;
-        try (KernelSymbols symbols = SymbolsArgs.open(symbolsPath)) {
+        try (KernelSymbols symbols = SymbolsArgs.open(symbolsPath, dumpPath)) {
             Type t = SymbolsArgs.checked(() -> symbols.types().struct(tag));
             if (t == null) throw new InputException(symbols.source() + ": no struct or union named " + tag);
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);

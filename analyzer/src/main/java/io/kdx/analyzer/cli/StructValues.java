@@ -29,7 +29,7 @@ final class StructValues {
         if (addr == null) throw new InputException(c.address + ": not an address (use hex, 0x...)");
         if (!Files.exists(c.dumpPath)) throw new DumpException(c.dumpPath, "no such file");
         try (Dump dump = Dump.open(c.dumpPath)) {
-            KernelSymbols symbols = c.symbolsPath != null ? KernelSymbols.open(c.symbolsPath) : locate(dump);
+            KernelSymbols symbols = KernelCommand.symbolsFor(dump, c.symbolsPath);
             try (symbols; Kernel kernel = Kernels.open(dump, symbols)) {
                 String n = c.name.strip().replaceFirst("^(struct|union) +", "");
                 Type t = SymbolsArgs.checked(() -> symbols.types().struct(n));
@@ -57,11 +57,6 @@ final class StructValues {
                 return ExitCodes.OK;
             }
         }
-    }
-
-    private static KernelSymbols locate(Dump dump) throws Exception {
-        for (Path p : KernelCommand.candidates(dump)) if (Files.isRegularFile(p)) return KernelSymbols.open(p);
-        throw new InputException(dump.path() + ": no symbols given (-s vmlinux) and none found for the dump's release");
     }
 
     private static long raw(byte[] b, long off, int size) {

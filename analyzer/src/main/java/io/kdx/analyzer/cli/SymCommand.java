@@ -23,12 +23,15 @@ public final class SymCommand implements Callable<Integer> {
     @Option(names = {"-s", "--symbols"}, paramLabel = "PATH", description = "vmlinux, symbol pack, or a directory holding one")
     Path symbolsPath;
 
+    @Option(names = "--dump", paramLabel = "DUMP", description = "without -s: the symbols of this dump's kernel (from its own kallsyms when no vmlinux or pack is found)")
+    Path dumpPath;
+
     @Option(names = "--json", description = "print JSON instead of text")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        try (KernelSymbols symbols = SymbolsArgs.open(symbolsPath)) {
+        try (KernelSymbols symbols = SymbolsArgs.open(symbolsPath, dumpPath)) {
             Map<String, Object> o = new LinkedHashMap<>();
             String q = query.strip();
             Long addr = parseAddress(q);
@@ -37,7 +40,7 @@ public final class SymCommand implements Callable<Integer> {
                 if (h == null) throw new InputException(symbols.source() + ": no symbol at or below " + q);
                 o.put("name", h.name());
                 o.put("address", hex(h.start()));
-                o.put("size", h.size());
+                o.put("size", symbols.hasSizes() ? h.size() : null);
                 o.put("offset", h.offset());
             } else {
                 long a = symbols.address(q);
@@ -45,7 +48,7 @@ public final class SymCommand implements Callable<Integer> {
                 SymbolHit h = symbols.lookup(a);
                 o.put("name", q);
                 o.put("address", hex(a));
-                o.put("size", h != null && h.start() == a ? h.size() : 0);
+                o.put("size", !symbols.hasSizes() ? null : h != null && h.start() == a ? h.size() : 0);
                 o.put("offset", 0L);
                 Type t = SymbolsArgs.checked(() -> symbols.types().variableType(q));
                 if (t != null) o.put("type", t.cName());
@@ -56,7 +59,8 @@ public final class SymCommand implements Callable<Integer> {
             } else {
                 long off = (Long) o.get("offset");
                 out.println(o.get("address") + " " + o.get("name") + (off != 0 ? "+" + off : "")
-                        + (o.containsKey("type") ? "  (" + o.get("type") + ")" : "") + "  size " + o.get("size"));
+                        + (o.containsKey("type") ? "  (" + o.get("type") + ")" : "")
+                        + (o.get("size") == null ? "  size unknown (kallsyms keeps none)" : "  size " + o.get("size")));
             }
             SymbolsArgs.noteCacheWrite(symbols);
             return ExitCodes.OK;

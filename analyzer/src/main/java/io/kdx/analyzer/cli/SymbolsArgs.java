@@ -10,8 +10,32 @@ final class SymbolsArgs {
     private SymbolsArgs() {}
 
     static KernelSymbols open(Path symbols) throws SymbolsException {
-        if (symbols == null) throw new InputException("no symbols given: use -s VMLINUX|PACK|DIR");
-        return KernelSymbols.open(symbols);
+        return open(symbols, null);
+    }
+
+    /**
+     * -s PATH when given; else, with --dump DUMP, the symbols of the dump's build as every dump
+     * command finds them (beside the dump, the pack cache, the debug directories, then the dump's own
+     * kallsyms, BTF and ORC). Closing the result closes the dump.
+     */
+    static KernelSymbols open(Path symbols, Path dumpPath) throws SymbolsException {
+        if (symbols != null) return KernelSymbols.open(symbols);
+        if (dumpPath == null) throw new InputException("no symbols given: use -s VMLINUX|PACK|DIR, or --dump DUMP to take them from a dump");
+        io.kdx.dump.Dump dump;
+        try {
+            if (!java.nio.file.Files.isRegularFile(dumpPath)) throw new io.kdx.dump.DumpException(dumpPath, java.nio.file.Files.exists(dumpPath) ? "is not a regular file" : "no such file");
+            dump = io.kdx.dump.Dump.open(dumpPath);
+        } catch (io.kdx.dump.DumpException e) {
+            throw new SymbolsException(dumpPath, e.getMessage().startsWith(dumpPath.toString()) ? e.getMessage().substring(dumpPath.toString().length()).replaceFirst("^: ", "") : e.getMessage());
+        }
+        try {
+            KernelSymbols k = KernelCommand.symbolsFor(dump, null);
+            System.err.println("kdx: symbols: " + io.kdx.analyzer.kernel.DumpIdentity.describe(k));
+            return new DumpBoundSymbols(k, dump);
+        } catch (SymbolsException | RuntimeException e) {
+            dump.close();
+            throw e;
+        }
     }
 
     /** Before closing: says why the first use of a vmlinux lingers (its pack is being cached). */

@@ -8,7 +8,7 @@ import io.kdx.symbols.KernelSymbols;
 /** Opens the kernel model of a dump. */
 public final class Kernels {
     /** Decoded pages kept per dump (16 MiB with 4 KiB pages). */
-    static final int PAGE_CACHE = 4096;
+    public static final int PAGE_CACHE = 4096;
 
     private Kernels() {}
 
@@ -25,10 +25,13 @@ public final class Kernels {
             throw new DumpException(dump.path(), "architecture " + machine + " is not supported (only x86_64)");
         }
         Arch arch = new X86_64();
-        PhysicalMemory mem = new PhysicalMemory(dump, PAGE_CACHE);
+        // Symbols read from the dump itself were read through a page cache and, without VMCOREINFO,
+        // had to find the image's place: share both.
+        var fromDump = symbols instanceof io.kdx.analyzer.dumpsymbols.DumpSymbols ds ? ds : null;
+        PhysicalMemory mem = fromDump != null ? fromDump.memory() : new PhysicalMemory(dump, PAGE_CACHE);
         KernelLayout layout;
         try {
-            layout = arch.layout(dump, symbols, mem);
+            layout = fromDump != null && fromDump.layout() != null ? fromDump.layout() : arch.layout(dump, symbols, mem);
         } catch (IllegalStateException e) {
             throw new DumpException(dump.path(), e.getMessage());
         }

@@ -50,7 +50,7 @@ final class ModuleOrc {
             long e = rows + 6L * found;
             out.spOffset = (short) k.readU16(e);
             out.bpOffset = (short) k.readU16(e + 2);
-            decode(k.readU16(e + 4), out);
+            OrcReader.decode(k.readU16(e + 4), layout, out);
             return true;
         } catch (MemoryFault f) {
             return false;
@@ -74,35 +74,5 @@ final class ModuleOrc {
         } catch (MemoryFault f) {
             return NONE;
         }
-    }
-
-    /** The 16 bits after sp_offset and bp_offset (arch/x86/include/asm/orc_types.h). */
-    private void decode(int bits, OrcRow out) {
-        int spReg = bits & 0xf, bpReg = (bits >> 4) & 0xf;
-        int type;
-        boolean signal;
-        if (layout == OrcReader.LAYOUT_6_4) {
-            int t = (bits >> 8) & 7;
-            type = switch (t) {
-                case 1 -> OrcRow.TYPE_END_OF_STACK;
-                case 2 -> OrcRow.TYPE_CALL;
-                case 3 -> OrcRow.TYPE_REGS;
-                case 4 -> OrcRow.TYPE_REGS_PARTIAL;
-                default -> OrcRow.TYPE_UNDEFINED;
-            };
-            signal = ((bits >> 11) & 1) != 0;
-        } else {
-            int t = (bits >> 8) & 3;
-            boolean end = ((bits >> (layout == OrcReader.LAYOUT_6_3 ? 11 : 10)) & 1) != 0;
-            type = t == 0 ? OrcRow.TYPE_CALL : t == 1 ? OrcRow.TYPE_REGS : t == 2 ? OrcRow.TYPE_REGS_PARTIAL : OrcRow.TYPE_UNDEFINED;
-            if (end) type = OrcRow.TYPE_END_OF_STACK;
-            else if (spReg == OrcRow.REG_UNDEFINED) type = OrcRow.TYPE_UNDEFINED;
-            signal = layout == OrcReader.LAYOUT_6_3 ? ((bits >> 10) & 1) != 0
-                    : type == OrcRow.TYPE_REGS || type == OrcRow.TYPE_REGS_PARTIAL;
-        }
-        out.spReg = spReg;
-        out.bpReg = bpReg;
-        out.type = type;
-        out.signal = signal;
     }
 }

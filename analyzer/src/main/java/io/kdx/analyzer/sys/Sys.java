@@ -24,7 +24,9 @@ public final class Sys {
         var md = k.dump().metadata();
         String dumpfile = md.files().stream().map(Object::toString).collect(Collectors.joining(" "));
         boolean partial = md.dumpLevel() > 0 || md.incomplete() || md.truncated();
-        String kernel = k.symbols() == null || k.symbols().source() == null ? null : k.symbols().source().toString();
+        String kernel = k.symbols() == null || k.symbols().source() == null ? null
+                : k.symbols() instanceof io.kdx.analyzer.dumpsymbols.DumpSymbols ? "(" + io.kdx.analyzer.dumpsymbols.DumpSymbols.DESCRIPTION + ")"
+                : k.symbols().source().toString();
 
         // crash counts the present CPUs and flags those panic() took offline (smp_send_stop).
         int present = maskWeight(k, "__cpu_present_mask", problems);

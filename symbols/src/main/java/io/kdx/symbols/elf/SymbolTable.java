@@ -103,7 +103,6 @@ public final class SymbolTable {
         MemorySegment.copy(symSeg, Bytes.U64, 0, syms, 0, count * 3);
         if (strSeg.byteSize() > Integer.MAX_VALUE - 16) throw new SymbolsException(elf.path(), "string table too large");
         byte[] str = strSeg.toArray(Bytes.U8);
-        MemorySegment strtab = MemorySegment.ofArray(str);
         long[] key = new long[count]; // rank << 32 | symtab index, sorted by address first
         long[] addr = new long[count];
         int m = 0;
@@ -120,6 +119,24 @@ public final class SymbolTable {
             key[m] = ((long) rank << 32) | i;
             m++;
         }
+        return build(m, addr, key, (j, e) -> syms[e + 2], e -> (int) syms[e], str, 3);
+    }
+
+    /** Size of the symbol whose key index is {@code e}, given its sorted position {@code j}. */
+    @FunctionalInterface
+    public interface SizeOf {
+        long size(int j, int e);
+    }
+
+    /**
+     * Sorts and hashes {@code m} symbols: {@code addr[i]} their link-time addresses, {@code key[i]}
+     * (rank &lt;&lt; 32 | index) their preference (lower rank wins among equal addresses and equal names;
+     * then lower index), {@code names} a NUL-separated blob. {@code nameOf(index * stride)} gives a
+     * symbol's name offset and {@code sizeOf} its size. Shared by the ELF symbol table and the
+     * kernel's own kallsyms read from a dump, so both answer by the same rules.
+     */
+    public static SymbolTable build(int m, long[] addr, long[] key, SizeOf sizeOf, java.util.function.IntUnaryOperator nameOf,
+                                    byte[] str, int stride) {
         int[] order = new int[m];
         for (int i = 0; i < m; i++) order[i] = i;
         sort(order, addr, key);
@@ -127,10 +144,10 @@ public final class SymbolTable {
         int[] nameOffs = new int[m];
         for (int j = 0; j < m; j++) {
             int o = order[j];
-            int e = (int) (key[o] & 0xffffffffL) * 3;
+            int e = (int) (key[o] & 0xffffffffL) * stride;
             addrs[j] = addr[o];
-            sizes[j] = syms[e + 2];
-            nameOffs[j] = (int) syms[e];
+            sizes[j] = sizeOf.size(j, e);
+            nameOffs[j] = nameOf.applyAsInt(e);
         }
         // Insert in preference order (rank by rank) so that a probe meets the preferred duplicate first.
         int slots = Integer.highestOneBit(Math.max(4, m * 2)) << 1;
@@ -148,9 +165,8 @@ public final class SymbolTable {
                 if (slot >= 0) table[slot] = j + 1;
             }
         }
-        MemorySegment namesSeg = strtab;
         return new SymbolTable(m, MemorySegment.ofArray(addrs), MemorySegment.ofArray(sizes), MemorySegment.ofArray(nameOffs),
-                namesSeg, MemorySegment.ofArray(table));
+                MemorySegment.ofArray(str), MemorySegment.ofArray(table));
     }
 
     /** FNV-1a's low bits depend only on the low bits of every step; fold the high half in. */

@@ -58,7 +58,6 @@ public final class OrcReader {
         if (rowSec.size() / 6 != n) {
             throw new SymbolsException(elf.path(), ".orc_unwind_ip has " + n + " entries but .orc_unwind " + rowSec.size() / 6);
         }
-        int layout = layoutFor(release);
         List<long[]> text = new ArrayList<>();
         long base = -1L; // the lowest executable address, compared unsigned
         for (ElfSection s : elf.sections()) {
@@ -67,62 +66,84 @@ public final class OrcReader {
                 if (Long.compareUnsigned(s.addr(), base) < 0) base = s.addr();
             }
         }
-        int[] ips = new int[(int) n];
-        byte[] rows = new byte[(int) n * OrcIndex.ROW_BYTES];
-        long prev = 0;
-        boolean sorted = true;
-        for (int i = 0; i < n; i++) {
-            long at = ipSec.addr() + (long) i * 4;
-            long ip = at + Bytes.i32(ipData, (long) i * 4);
-            long rel = ip - base;
-            if (rel < 0 || rel > 0xffffffffL) {
-                throw new SymbolsException(elf.path(), ".orc_unwind_ip entry " + i + " points outside the kernel text (0x" + Long.toHexString(ip) + ")");
-            }
-            if (i > 0 && rel < prev) sorted = false;
-            prev = rel;
-            ips[i] = (int) rel;
-            long e = (long) i * 6;
-            short sp = rowData.get(Bytes.U16, e);
-            short bp = rowData.get(Bytes.U16, e + 2);
-            int bits = Bytes.u16(rowData, e + 4);
-            int r = i * OrcIndex.ROW_BYTES;
-            rows[r] = (byte) sp;
-            rows[r + 1] = (byte) (sp >> 8);
-            rows[r + 2] = (byte) bp;
-            rows[r + 3] = (byte) (bp >> 8);
-            int spReg = bits & 0xf, bpReg = (bits >> 4) & 0xf, type, signal;
-            if (layout == LAYOUT_6_4) {
-                int t = (bits >> 8) & 0x7;
-                type = switch (t) {
-                    case 0 -> OrcRow.TYPE_UNDEFINED;
-                    case 1 -> OrcRow.TYPE_END_OF_STACK;
-                    case 2 -> OrcRow.TYPE_CALL;
-                    case 3 -> OrcRow.TYPE_REGS;
-                    case 4 -> OrcRow.TYPE_REGS_PARTIAL;
-                    default -> OrcRow.TYPE_UNDEFINED;
-                };
-                signal = (bits >> 11) & 1;
-            } else {
-                int t = (bits >> 8) & 0x3;
-                boolean end = ((bits >> (layout == LAYOUT_6_3 ? 11 : 10)) & 1) != 0;
-                type = t == 0 ? OrcRow.TYPE_CALL : t == 1 ? OrcRow.TYPE_REGS : t == 2 ? OrcRow.TYPE_REGS_PARTIAL : OrcRow.TYPE_UNDEFINED;
-                if (end) type = OrcRow.TYPE_END_OF_STACK;
-                else if (spReg == OrcRow.REG_UNDEFINED) type = OrcRow.TYPE_UNDEFINED;
-                signal = layout == LAYOUT_6_3 ? (bits >> 10) & 1
-                        : (type == OrcRow.TYPE_REGS || type == OrcRow.TYPE_REGS_PARTIAL) ? 1 : 0;
-            }
-            rows[r + 4] = (byte) spReg;
-            rows[r + 5] = (byte) bpReg;
-            rows[r + 6] = (byte) type;
-            rows[r + 7] = (byte) signal;
-        }
-        if (!sorted) sortByIp(ips, rows);
+        long[] ip = new long[(int) n];
+        for (int i = 0; i < n; i++) ip[i] = ipSec.addr() + (long) i * 4 + Bytes.i32(ipData, (long) i * 4);
         long[] ranges = new long[text.size() * 2];
         for (int i = 0; i < text.size(); i++) {
             ranges[2 * i] = text.get(i)[0];
             ranges[2 * i + 1] = text.get(i)[1];
         }
-        return new OrcIndex(base, (int) n, MemorySegment.ofArray(ips), MemorySegment.ofArray(rows), MemorySegment.ofArray(ranges));
+        return build(ip, rowData, layoutFor(release), ranges, base, elf.path());
+    }
+
+    /**
+     * The normalised table from the kernel's own arrays, wherever they were read (a vmlinux's
+     * sections, or the kernel image in a dump): {@code ip[i]} the link-time address row i covers
+     * (already resolved from .orc_unwind_ip's self-relative entries), {@code entries} the 6-byte
+     * struct orc_entry array, {@code ranges} the executable ranges as (start, end) pairs, {@code base}
+     * the lowest of them. {@code file} names the source in errors.
+     */
+    public static OrcIndex build(long[] ip, MemorySegment entries, int layout, long[] ranges, long base, java.nio.file.Path file)
+            throws SymbolsException {
+        int n = ip.length;
+        if (entries.byteSize() / 6 < n) throw new SymbolsException(file, "ORC: " + n + " ips but only " + entries.byteSize() / 6 + " entries");
+        int[] ips = new int[n];
+        byte[] rows = new byte[n * OrcIndex.ROW_BYTES];
+        long prev = 0;
+        boolean sorted = true;
+        OrcRow row = new OrcRow();
+        for (int i = 0; i < n; i++) {
+            long rel = ip[i] - base;
+            if (rel < 0 || rel > 0xffffffffL) {
+                throw new SymbolsException(file, "ORC ip entry " + i + " points outside the kernel text (0x" + Long.toHexString(ip[i]) + ")");
+            }
+            if (i > 0 && rel < prev) sorted = false;
+            prev = rel;
+            ips[i] = (int) rel;
+            long e = (long) i * 6;
+            short sp = entries.get(Bytes.U16, e);
+            short bp = entries.get(Bytes.U16, e + 2);
+            decode(Bytes.u16(entries, e + 4), layout, row);
+            int r = i * OrcIndex.ROW_BYTES;
+            rows[r] = (byte) sp;
+            rows[r + 1] = (byte) (sp >> 8);
+            rows[r + 2] = (byte) bp;
+            rows[r + 3] = (byte) (bp >> 8);
+            rows[r + 4] = (byte) row.spReg;
+            rows[r + 5] = (byte) row.bpReg;
+            rows[r + 6] = (byte) row.type;
+            rows[r + 7] = (byte) (row.signal ? 1 : 0);
+        }
+        if (!sorted) sortByIp(ips, rows);
+        return new OrcIndex(base, n, MemorySegment.ofArray(ips), MemorySegment.ofArray(rows), MemorySegment.ofArray(ranges.clone()));
+    }
+
+    /** Decodes the 16 bits of struct orc_entry after sp_offset and bp_offset, by the layout's rules (above). */
+    public static void decode(int bits, int layout, OrcRow out) {
+        int spReg = bits & 0xf, bpReg = (bits >> 4) & 0xf, type;
+        boolean signal;
+        if (layout == LAYOUT_6_4) {
+            type = switch ((bits >> 8) & 0x7) {
+                case 1 -> OrcRow.TYPE_END_OF_STACK;
+                case 2 -> OrcRow.TYPE_CALL;
+                case 3 -> OrcRow.TYPE_REGS;
+                case 4 -> OrcRow.TYPE_REGS_PARTIAL;
+                default -> OrcRow.TYPE_UNDEFINED;
+            };
+            signal = ((bits >> 11) & 1) != 0;
+        } else {
+            int t = (bits >> 8) & 0x3;
+            boolean end = ((bits >> (layout == LAYOUT_6_3 ? 11 : 10)) & 1) != 0;
+            type = t == 0 ? OrcRow.TYPE_CALL : t == 1 ? OrcRow.TYPE_REGS : t == 2 ? OrcRow.TYPE_REGS_PARTIAL : OrcRow.TYPE_UNDEFINED;
+            if (end) type = OrcRow.TYPE_END_OF_STACK;
+            else if (spReg == OrcRow.REG_UNDEFINED) type = OrcRow.TYPE_UNDEFINED;
+            signal = layout == LAYOUT_6_3 ? ((bits >> 10) & 1) != 0
+                    : type == OrcRow.TYPE_REGS || type == OrcRow.TYPE_REGS_PARTIAL;
+        }
+        out.spReg = spReg;
+        out.bpReg = bpReg;
+        out.type = type;
+        out.signal = signal;
     }
 
     /** The kernel sorts the table at build time (sorttable); sort here too if a tool did not. */

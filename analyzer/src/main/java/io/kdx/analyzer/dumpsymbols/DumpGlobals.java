@@ -1,0 +1,90 @@
+package io.kdx.analyzer.dumpsymbols;
+
+import io.kdx.symbols.Member;
+import io.kdx.symbols.Type;
+import io.kdx.symbols.Types;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The C types of the global variables kdx reads, for a kernel known only from its dump: BTF encodes
+ * no global variables but the per-CPU ones (pahole before 1.27), so their types are written down
+ * here, once, as the kernel declares them (6.1 and 6.12 agree on every entry). FixturesIT-style
+ * tests check each against the vmlinux's DWARF. Arrays sized by the configuration (NR_CPUS,
+ * MAX_NUMNODES) are given without a count.
+ */
+final class DumpGlobals {
+    private DumpGlobals() {}
+
+    /** name -> {base type as BTF names it, declarator: "" | "*" | "[N]" | "[]"} */
+    static final Map<String, String[]> TYPES = Map.ofEntries(
+            e("init_task", "struct task_struct", ""),
+            e("init_uts_ns", "struct uts_namespace", ""),
+            e("init_pid_ns", "struct pid_namespace", ""),
+            e("init_mm", "struct mm_struct", ""),
+            e("init_nsproxy", "struct nsproxy", ""),
+            e("super_blocks", "struct list_head", ""),
+            e("modules", "struct list_head", ""),
+            e("prb", "struct printk_ringbuffer", "*"),
+            e("log_buf", "char", "*"),
+            e("linux_banner", "char", "[]"),
+            e("nr_cpu_ids", "unsigned int", ""),
+            e("__per_cpu_offset", "long unsigned int", "[]"),
+            e("jiffies", "long unsigned int", ""),
+            e("avenrun", "long unsigned int", "[3]"),
+            e("cpu_khz", "unsigned int", ""),
+            e("panic_cpu", "atomic_t", ""),
+            e("_totalram_pages", "atomic_long_t", ""),
+            e("node_data", "struct pglist_data", "*[]"),
+            e("shadow_timekeeper", "struct timekeeper", ""),
+            e("auditd_conn", "struct auditd_connection", "*"),
+            e("audit_queue", "struct sk_buff_head", ""),
+            e("audit_retry_queue", "struct sk_buff_head", ""),
+            e("audit_hold_queue", "struct sk_buff_head", ""),
+            e("audit_enabled", "u32", ""),
+            e("audit_failure", "u32", ""),
+            e("audit_backlog_limit", "u32", ""),
+            e("audit_backlog_wait_time", "u32", ""),
+            e("audit_rate_limit", "u32", ""),
+            e("audit_lost", "atomic_t", ""),
+            e("audit_backlog_wait_time_actual", "atomic_t", ""),
+            e("vmcoreinfo_data", "unsigned char", "*"));
+
+    private static Map.Entry<String, String[]> e(String name, String base, String declarator) {
+        return Map.entry(name, new String[] {base, declarator});
+    }
+
+    /** The declared type of {@code name} built from {@code types}, or null when the table or the types lack it. */
+    static Type typeOf(String name, Types types) {
+        String[] d = TYPES.get(name);
+        if (d == null) return null;
+        Type base = types.named(d[0]);
+        if (base == null) return null;
+        return switch (d[1]) {
+            case "" -> base;
+            case "*" -> new Derived(Type.Kind.POINTER, base, 8, 0);
+            case "[]" -> new Derived(Type.Kind.ARRAY, base, -1, 0);
+            case "*[]" -> new Derived(Type.Kind.ARRAY, new Derived(Type.Kind.POINTER, base, 8, 0), -1, 0);
+            default -> {
+                long n = Long.parseLong(d[1].substring(1, d[1].length() - 1));
+                yield new Derived(Type.Kind.ARRAY, base, base.size() < 0 ? -1 : base.size() * n, n);
+            }
+        };
+    }
+
+    /** A pointer to or array of a BTF type (BTF has them only where some declaration uses them). */
+    private record Derived(Kind kind, Type target, long size, long count) implements Type {
+        @Override public String name() { return null; }
+        @Override public List<Member> members() { return List.of(); }
+        @Override public List<Type.Enumerator> enumerators() { return List.of(); }
+        @Override public boolean signed() { return false; }
+        @Override public Type resolved() { return this; }
+        @Override public Member member(String path) { return null; }
+
+        @Override
+        public String cName() {
+            if (kind == Kind.POINTER) return target.cName() + " *";
+            return target.cName() + "[" + (count == 0 ? "" : count) + "]";
+        }
+    }
+}
