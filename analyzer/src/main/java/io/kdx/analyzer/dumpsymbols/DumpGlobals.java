@@ -13,10 +13,13 @@ import java.util.Map;
  * tests check each against the vmlinux's DWARF. Arrays sized by the configuration (NR_CPUS,
  * MAX_NUMNODES) are given without a count.
  */
-final class DumpGlobals {
+public final class DumpGlobals {
     private DumpGlobals() {}
 
-    /** name -> {base type as BTF names it, declarator: "" | "*" | "[N]" | "[]"} */
+    /**
+     * name -> {base type as BTF names it, with "const " or "volatile " before it when qualified;
+     * declarator: "*", "[N]", "[]" (sized by the configuration) and "const", applied left to right}
+     */
     static final Map<String, String[]> TYPES = Map.ofEntries(
             e("init_task", "struct task_struct", ""),
             e("init_uts_ns", "struct uts_namespace", ""),
@@ -27,15 +30,15 @@ final class DumpGlobals {
             e("modules", "struct list_head", ""),
             e("prb", "struct printk_ringbuffer", "*"),
             e("log_buf", "char", "*"),
-            e("linux_banner", "char", "[]"),
+            e("linux_banner", "const char", "[] const"),
             e("nr_cpu_ids", "unsigned int", ""),
             e("__per_cpu_offset", "long unsigned int", "[]"),
-            e("jiffies", "long unsigned int", ""),
+            e("jiffies", "volatile long unsigned int", ""),
             e("avenrun", "long unsigned int", "[3]"),
             e("cpu_khz", "unsigned int", ""),
             e("panic_cpu", "atomic_t", ""),
             e("_totalram_pages", "atomic_long_t", ""),
-            e("node_data", "struct pglist_data", "*[]"),
+            e("node_data", "pg_data_t", "* []"),
             e("shadow_timekeeper", "struct timekeeper", ""),
             e("auditd_conn", "struct auditd_connection", "*"),
             e("audit_queue", "struct sk_buff_head", ""),
@@ -50,6 +53,11 @@ final class DumpGlobals {
             e("audit_backlog_wait_time_actual", "atomic_t", ""),
             e("vmcoreinfo_data", "unsigned char", "*"));
 
+    /** The variables the table describes (tests check each against DWARF). */
+    public static java.util.Set<String> names() {
+        return TYPES.keySet();
+    }
+
     private static Map.Entry<String, String[]> e(String name, String base, String declarator) {
         return Map.entry(name, new String[] {base, declarator});
     }
@@ -58,21 +66,32 @@ final class DumpGlobals {
     static Type typeOf(String name, Types types) {
         String[] d = TYPES.get(name);
         if (d == null) return null;
-        Type base = types.named(d[0]);
-        if (base == null) return null;
-        return switch (d[1]) {
-            case "" -> base;
-            case "*" -> new Derived(Type.Kind.POINTER, base, 8, 0);
-            case "[]" -> new Derived(Type.Kind.ARRAY, base, -1, 0);
-            case "*[]" -> new Derived(Type.Kind.ARRAY, new Derived(Type.Kind.POINTER, base, 8, 0), -1, 0);
-            default -> {
-                long n = Long.parseLong(d[1].substring(1, d[1].length() - 1));
-                yield new Derived(Type.Kind.ARRAY, base, base.size() < 0 ? -1 : base.size() * n, n);
-            }
-        };
+        String baseName = d[0];
+        int quals = 0; // bit 0 const, bit 1 volatile, on the base type
+        while (true) {
+            if (baseName.startsWith("const ")) { quals |= 1; baseName = baseName.substring(6); }
+            else if (baseName.startsWith("volatile ")) { quals |= 2; baseName = baseName.substring(9); }
+            else break;
+        }
+        Type t = types.named(baseName);
+        if (t == null) return null;
+        if ((quals & 2) != 0) t = new Derived(Type.Kind.VOLATILE, t, t.size(), 0);
+        if ((quals & 1) != 0) t = new Derived(Type.Kind.CONST, t, t.size(), 0);
+        for (String step : d[1].isEmpty() ? new String[0] : d[1].split(" ")) {
+            t = switch (step) {
+                case "*" -> new Derived(Type.Kind.POINTER, t, 8, 0);
+                case "[]" -> new Derived(Type.Kind.ARRAY, t, -1, 0);
+                case "const" -> new Derived(Type.Kind.CONST, t, t.size(), 0);
+                default -> {
+                    long n = Long.parseLong(step.substring(1, step.length() - 1));
+                    yield new Derived(Type.Kind.ARRAY, t, t.size() < 0 ? -1 : t.size() * n, n);
+                }
+            };
+        }
+        return t;
     }
 
-    /** A pointer to or array of a BTF type (BTF has them only where some declaration uses them). */
+    /** A pointer to, array of, or qualified BTF type (BTF has such types only where some declaration uses them). */
     private record Derived(Kind kind, Type target, long size, long count) implements Type {
         @Override public String name() { return null; }
         @Override public List<Member> members() { return List.of(); }
@@ -81,10 +100,16 @@ final class DumpGlobals {
         @Override public Type resolved() { return this; }
         @Override public Member member(String path) { return null; }
 
+        /** Spelled as pahole and the DWARF reader spell types (symbols.types.CNames). */
         @Override
         public String cName() {
-            if (kind == Kind.POINTER) return target.cName() + " *";
-            return target.cName() + "[" + (count == 0 ? "" : count) + "]";
+            String inner = target.cName();
+            return switch (kind) {
+                case POINTER -> inner + (inner.endsWith("*") ? "*" : " *");
+                case CONST -> "const " + inner;
+                case VOLATILE -> "volatile " + inner;
+                default -> inner + "[" + (count == 0 ? "" : count) + "]";
+            };
         }
     }
 }

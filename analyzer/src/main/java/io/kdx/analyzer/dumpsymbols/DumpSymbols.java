@@ -45,6 +45,7 @@ public final class DumpSymbols implements KernelSymbols {
     private final DumpTypes types;
     private final OrcTable orc;
     private final String banner, release, buildId, foundBy;
+    private MemorySegment btfBytes;
 
     private DumpSymbols(Dump dump, PhysicalMemory mem, ImageLocation where) throws SymbolsException {
         this.dumpPath = dump.path();
@@ -116,6 +117,7 @@ public final class DumpSymbols implements KernelSymbols {
         long t0 = System.nanoTime();
         MemorySegment seg = img.copy(start, stop, arena);
         long t1 = System.nanoTime();
+        btfBytes = seg;
         BtfFile f = BtfFile.parse(dumpPath, seg);
         long t2 = System.nanoTime();
         BtfTypes b = BtfTypes.open(f, sec -> -1);
@@ -129,7 +131,11 @@ public final class DumpSymbols implements KernelSymbols {
         if (ipStart == 0 || ipStop == 0 || rows == 0) return null; // a kernel without CONFIG_UNWINDER_ORC
         long n = (ipStop - ipStart) / 4;
         if (n <= 0 || n > 4_000_000) throw new SymbolsException(dumpPath, "the ORC ip table spans " + (ipStop - ipStart) + " bytes: damaged kallsyms");
-        long[] text = {table.address("_stext"), table.address("_etext"), table.address("_sinittext"), table.address("_einittext")};
+        // Kernel text, and the init region from its text to its end: .init.text, .altinstr_aux,
+        // .altinstr_replacement and .exit.text, the vmlinux's other executable sections, lie there.
+        long initEnd = table.address("__init_end");
+        long[] text = {table.address("_stext"), table.address("_etext"), table.address("_sinittext"),
+                initEnd != 0 ? initEnd : table.address("_einittext")};
         return new MemoryOrc(img, ipStart, rows, (int) n, kaslr, OrcReader.layoutFor(release), text);
     }
 
@@ -173,6 +179,11 @@ public final class DumpSymbols implements KernelSymbols {
         return layout;
     }
 
+    /** Runtime minus link-time address of kernel text, as the symbols were read. */
+    public long kaslrOffset() {
+        return kaslr;
+    }
+
     /** Number of kallsyms symbols read. */
     public int symbolCount() {
         return count;
@@ -183,7 +194,12 @@ public final class DumpSymbols implements KernelSymbols {
         return foundBy;
     }
 
-    /** The BTF types (tests compare them with the vmlinux's .BTF). */
+    /** The BTF as read from the dump (tests compare it with the vmlinux's .BTF section). */
+    public MemorySegment btfBytes() {
+        return btfBytes;
+    }
+
+    /** The BTF types. */
     public BtfTypes btf() {
         return types.btf();
     }
