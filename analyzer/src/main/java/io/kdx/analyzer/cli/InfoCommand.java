@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 + "and whether the dump is incomplete or truncated (exit code 4 when it is).",
                 "JSON keys: format, producer, compression, header_version, dump_level, page_size, max_pfn, memory_bytes, "
                         + "present_pages, zero_pages, excluded_pages, lost_pages, cpus, prstatus_notes, qemu_notes, sysname, "
-                        + "nodename, release, version, machine, timestamp, crash_time, vmcoreinfo_keys, incomplete, truncated, files."})
+                        + "nodename, release, build_id, identity_from, version, machine, timestamp, crash_time, vmcoreinfo_keys, incomplete, truncated, files."})
 public final class InfoCommand extends DumpCommand {
 
     @Override
@@ -32,6 +32,23 @@ public final class InfoCommand extends DumpCommand {
         VmcoreInfo vi = dump.vmcoreinfo();
         OptionalLong crash = vi.crashTime();
         String release = md.release() != null ? md.release() : vi.osRelease();
+        String buildId = vi.buildId(), identityFrom = null;
+        if (release == null || release.isBlank() || buildId == null || buildId.isBlank()) {
+            // A triage service picks debuginfo by these: read them from the kernel image itself
+            // (linux_banner and the build-id note), found through kallsyms.
+            try (io.kdx.symbols.KernelSymbols own = io.kdx.analyzer.kernel.DumpIdentity.fromDump(dump)) {
+                if (release == null || release.isBlank()) {
+                    release = own.release();
+                    identityFrom = "the kernel's linux_banner in memory";
+                }
+                if ((buildId == null || buildId.isBlank()) && own.buildId() != null) {
+                    buildId = own.buildId();
+                    identityFrom = identityFrom == null ? "the kernel image's build-id note in memory" : identityFrom + " and build-id note";
+                }
+            } catch (io.kdx.symbols.SymbolsException | RuntimeException e) {
+                identityFrom = "unknown: " + e.getMessage();
+            }
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", md.format());
         m.put("producer", md.producer());
@@ -51,6 +68,8 @@ public final class InfoCommand extends DumpCommand {
         m.put("sysname", md.sysname());
         m.put("nodename", md.nodename());
         m.put("release", release);
+        m.put("build_id", buildId);
+        m.put("identity_from", identityFrom);
         m.put("version", md.version());
         m.put("machine", md.machine());
         m.put("timestamp", md.timestampSeconds() > 0 ? Instant.ofEpochSecond(md.timestampSeconds()).toString() : null);
@@ -80,6 +99,8 @@ public final class InfoCommand extends DumpCommand {
         line(out, "sysname", md.sysname());
         line(out, "nodename", md.nodename());
         line(out, "release", release);
+        line(out, "build-id", buildId);
+        line(out, "identity", identityFrom);
         line(out, "version", md.version());
         line(out, "machine", md.machine());
         line(out, "dump time", (String) m.get("timestamp"));
