@@ -35,6 +35,12 @@ public final class DumpSymbols implements KernelSymbols {
     public static final String DESCRIPTION = "from the dump (kallsyms + BTF + ORC)";
 
     private static final boolean TRACE = Boolean.getBoolean("kdx.trace");
+    /** One daemon thread that reads the BTF beside the symbol table's build. */
+    private static final java.util.concurrent.Executor LOADER = r -> {
+        Thread t = new Thread(r, "kdx-dump-btf");
+        t.setDaemon(true);
+        t.start();
+    };
     private final Path dumpPath;
     private final PhysicalMemory mem;
     private final KernelLayout layout;
@@ -56,32 +62,51 @@ public final class DumpSymbols implements KernelSymbols {
         ImageMemory img = new ImageMemory(mem, where.physBase());
         try {
             long t0 = System.nanoTime();
-            Kallsyms.Decoded d = Kallsyms.read(img, where.tables(), kaslr, dumpPath);
+            Kallsyms.Raw raw = Kallsyms.decode(img, where.tables(), kaslr, dumpPath);
+            // The BTF (a copy and an index, the larger half of the work) loads on a second thread
+            // while the symbol table is sorted and hashed.
+            long btfStart = raw.find("__start_BTF"), btfStop = raw.find("__stop_BTF");
+            java.util.concurrent.CompletableFuture<BtfTypes> btf = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return btf(img, btfStart == 0 ? 0 : btfStart + kaslr, btfStop == 0 ? 0 : btfStop + kaslr, raw);
+                } catch (SymbolsException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }, LOADER);
+            Kallsyms.Decoded d = raw.build();
             long t1 = System.nanoTime();
             this.table = d.table();
             this.count = d.count();
             long lb = runtime("linux_banner");
             String b = lb == 0 ? null : img.cString(lb, 512);
             if (b == null || !b.startsWith("Linux version ")) {
+                btf.handle((x, e) -> null).join();
                 throw new SymbolsException(dumpPath, "kallsyms read from the dump does not hold up: linux_banner "
                         + (lb == 0 ? "is not in it" : "at 0x" + Long.toHexString(lb) + " does not hold the kernel's banner"));
             }
-            this.banner = b.endsWith("\n") ? b : b;
+            this.banner = b;
             this.release = releaseOf(b);
             VmcoreInfo vi = dump.vmcoreinfo();
             var stext = vi.symbol("_stext");
             if (stext.isPresent() && runtime("_stext") != stext.getAsLong()) {
+                btf.handle((x, e) -> null).join();
                 throw new SymbolsException(dumpPath, "kallsyms read from the dump puts _stext at 0x" + Long.toHexString(runtime("_stext"))
                         + ", VMCOREINFO at 0x" + Long.toHexString(stext.getAsLong()) + ": the tables are damaged");
             }
             String id = vi.buildId();
             this.buildId = id != null && !id.isBlank() ? id.strip().toLowerCase(java.util.Locale.ROOT) : buildIdFromNotes(img);
             long t2 = System.nanoTime();
-            this.types = new DumpTypes(btf(img), table::address);
+            try {
+                this.types = new DumpTypes(btf.join(), table::address);
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof SymbolsException se) throw se;
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw e;
+            }
             long t3 = System.nanoTime();
             this.orc = readOrc(img);
             long t4 = System.nanoTime();
-            if (TRACE) System.err.printf("kdx: trace: kallsyms %.1f ms, checks %.1f ms, BTF %.1f ms, ORC %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6);
+            if (TRACE) System.err.printf("kdx: trace: kallsyms %.1f ms, checks %.1f ms, waiting for BTF %.1f ms, ORC %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6);
         } catch (MemoryFault f) {
             arena.close();
             throw new SymbolsException(dumpPath, "cannot read the kernel's own symbol tables from the dump (" + f.getMessage()
@@ -107,10 +132,16 @@ public final class DumpSymbols implements KernelSymbols {
         return a == 0 ? 0 : a + kaslr;
     }
 
-    private BtfTypes btf(ImageMemory img) throws SymbolsException {
-        long start = runtime("__start_BTF"), stop = runtime("__stop_BTF");
+    private BtfTypes btf(ImageMemory img, long start, long stop, Kallsyms.Raw raw) throws SymbolsException {
         if (start == 0 || stop == 0 || Long.compareUnsigned(stop, start) <= 0) {
-            throw new SymbolsException(dumpPath, "this dump's kernel " + release + " has no BTF (built without CONFIG_DEBUG_INFO_BTF): "
+            long lb = raw.find("linux_banner");
+            String rel;
+            try {
+                rel = lb == 0 ? "" : " " + releaseOf(img.cString(lb + kaslr, 512));
+            } catch (RuntimeException e) {
+                rel = "";
+            }
+            throw new SymbolsException(dumpPath, "this dump's kernel" + rel + " has no BTF (built without CONFIG_DEBUG_INFO_BTF): "
                     + "kdx cannot read its types from the dump; give its vmlinux or a symbol pack with -s");
         }
         if (stop - start > (256L << 20)) throw new SymbolsException(dumpPath, "__start_BTF..__stop_BTF spans " + (stop - start) + " bytes: damaged kallsyms");

@@ -42,10 +42,34 @@ final class Kallsyms {
         return new Tables(v[0], v[1], v[2], v[3], v[4], v[5], "VMCOREINFO");
     }
 
-    /** The decoded table; also the type letters, by symbol index in address order. */
+    /** The decoded table. */
     record Decoded(SymbolTable table, int count, boolean absolutePercpu, long relativeBase) {}
 
+    /** The symbols decoded, in the kernel's (address) order, before the table is sorted and hashed. */
+    record Raw(int count, long[] addr, long[] key, int[] nameOff, byte[] names, boolean absolutePercpu, long relativeBase) {
+        /** Link-time address of the first symbol named {@code name}, by a linear scan (for the few needed before the table is built), or 0. */
+        long find(String name) {
+            byte[] n = name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < count; i++) {
+                int o = nameOff[i];
+                if (o + n.length < names.length && names[o + n.length] == 0 && java.util.Arrays.equals(names, o, o + n.length, n, 0, n.length)) {
+                    return addr[i];
+                }
+            }
+            return 0;
+        }
+
+        Decoded build() {
+            SymbolTable table = SymbolTable.build(count, addr, key, (j, e) -> 0, e -> nameOff[e], names, 1);
+            return new Decoded(table, count, absolutePercpu, relativeBase);
+        }
+    }
+
     static Decoded read(ImageMemory img, Tables t, long kaslr, Path source) throws SymbolsException {
+        return decode(img, t, kaslr, source).build();
+    }
+
+    static Raw decode(ImageMemory img, Tables t, long kaslr, Path source) throws SymbolsException {
         int num = img.u32(t.numSyms());
         if (num < 100 || num > 10_000_000) throw new SymbolsException(source, "kallsyms_num_syms reads " + Integer.toUnsignedString(num) + ": not a symbol count");
         long tokLen = t.tokenIndex() - t.tokenTable();
@@ -110,9 +134,7 @@ final class Kallsyms {
             addr[i] = absolute ? a : a - kaslr;
             key[i] = ((long) rank(type) << 32) | i;
         }
-        byte[] str = java.util.Arrays.copyOf(blob, bp);
-        SymbolTable table = SymbolTable.build(num, addr, key, (j, e) -> 0, e -> nameOff[e], str, 1);
-        return new Decoded(table, num, absPercpu, relBase);
+        return new Raw(num, addr, key, nameOff, java.util.Arrays.copyOf(blob, bp), absPercpu, relBase);
     }
 
     /**
