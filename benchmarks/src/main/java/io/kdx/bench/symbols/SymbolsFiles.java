@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The fixture vmlinux (-Dkdx.vmlinux=FILE to point elsewhere) and a pack written from it once per JVM. */
-final class SymbolsFiles {
+public final class SymbolsFiles {
     private static Path pack;
 
     private SymbolsFiles() {}
 
-    static Path vmlinux() {
+    public static Path vmlinux() {
         String k = "6.1.0-56-cloud-amd64";
         Path p = Path.of(System.getProperty("kdx.vmlinux",
                 System.getProperty("user.home") + "/.cache/kdx/kernels/" + k + "/usr/lib/debug/boot/vmlinux-" + k));
@@ -19,7 +19,7 @@ final class SymbolsFiles {
         return p;
     }
 
-    static synchronized Path pack() throws Exception {
+    public static synchronized Path pack() throws Exception {
         if (pack == null) {
             Path dir = Files.createTempDirectory("kdx-bench-pack");
             pack = dir.resolve("vmlinux.kdxsym");
