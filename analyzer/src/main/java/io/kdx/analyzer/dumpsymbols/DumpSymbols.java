@@ -12,7 +12,6 @@ import io.kdx.symbols.SymbolsException;
 import io.kdx.symbols.Types;
 import io.kdx.symbols.btf.BtfFile;
 import io.kdx.symbols.btf.BtfTypes;
-import io.kdx.symbols.elf.SymbolTable;
 import io.kdx.symbols.orc.OrcReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,7 +44,7 @@ public final class DumpSymbols implements KernelSymbols {
     private final PhysicalMemory mem;
     private final KernelLayout layout;
     private final long kaslr;
-    private final SymbolTable table;
+    private final KallsymsTable table;
     private final int count;
     private final Arena arena = Arena.ofShared();
     private final DumpTypes types;
@@ -62,21 +61,22 @@ public final class DumpSymbols implements KernelSymbols {
         ImageMemory img = new ImageMemory(mem, where.physBase());
         try {
             long t0 = System.nanoTime();
-            Kallsyms.Raw raw = Kallsyms.decode(img, where.tables(), kaslr, dumpPath);
-            // The BTF (a copy and an index, the larger half of the work) loads on a second thread
-            // while the symbol table is sorted and hashed.
-            long btfStart = raw.find("__start_BTF"), btfStop = raw.find("__stop_BTF");
+            Kallsyms.Parts parts = Kallsyms.parts(img, where.tables(), dumpPath);
+            // Lazily where the kernel keeps its names sorted (kallsyms_seqs_of_names), else decoded whole.
+            KallsymsTable lazy = LazyKallsyms.open(img, where.tables(), parts, kaslr);
+            this.table = lazy != null ? lazy : new KallsymsTable.Decoded(Kallsyms.decode(parts, kaslr, dumpPath).build().table());
+            // The BTF (a copy and an index, the larger part of the work) loads on a second thread
+            // while the rest is checked.
+            long btfStart = table.address("__start_BTF"), btfStop = table.address("__stop_BTF");
             java.util.concurrent.CompletableFuture<BtfTypes> btf = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
-                    return btf(img, btfStart == 0 ? 0 : btfStart + kaslr, btfStop == 0 ? 0 : btfStop + kaslr, raw);
+                    return btf(img, btfStart == 0 ? 0 : btfStart + kaslr, btfStop == 0 ? 0 : btfStop + kaslr);
                 } catch (SymbolsException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
             }, LOADER);
-            Kallsyms.Decoded d = raw.build();
             long t1 = System.nanoTime();
-            this.table = d.table();
-            this.count = d.count();
+            this.count = table.count();
             long lb = runtime("linux_banner");
             String b = lb == 0 ? null : img.cString(lb, 512);
             if (b == null || !b.startsWith("Linux version ")) {
@@ -132,9 +132,9 @@ public final class DumpSymbols implements KernelSymbols {
         return a == 0 ? 0 : a + kaslr;
     }
 
-    private BtfTypes btf(ImageMemory img, long start, long stop, Kallsyms.Raw raw) throws SymbolsException {
+    private BtfTypes btf(ImageMemory img, long start, long stop) throws SymbolsException {
         if (start == 0 || stop == 0 || Long.compareUnsigned(stop, start) <= 0) {
-            long lb = raw.find("linux_banner");
+            long lb = table.address("linux_banner");
             String rel;
             try {
                 rel = lb == 0 ? "" : " " + releaseOf(img.cString(lb + kaslr, 512));

@@ -66,10 +66,14 @@ final class Kallsyms {
     }
 
     static Decoded read(ImageMemory img, Tables t, long kaslr, Path source) throws SymbolsException {
-        return decode(img, t, kaslr, source).build();
+        return decode(parts(img, t, source), kaslr, source).build();
     }
 
-    static Raw decode(ImageMemory img, Tables t, long kaslr, Path source) throws SymbolsException {
+    /** The tables as read from the dump, not yet decoded. */
+    record Parts(int count, byte[] names, byte[] tokens, int[] tokStart, int[] tokEnd, ByteBuffer offsets, boolean absolutePercpu,
+                 long relativeBase) {}
+
+    static Parts parts(ImageMemory img, Tables t, Path source) throws SymbolsException {
         int num = img.u32(t.numSyms());
         if (num < 100 || num > 10_000_000) throw new SymbolsException(source, "kallsyms_num_syms reads " + Integer.toUnsignedString(num) + ": not a symbol count");
         long tokLen = t.tokenIndex() - t.tokenTable();
@@ -91,7 +95,28 @@ final class Kallsyms {
         long relBase = img.u64(t.relativeBase());
         boolean absPercpu = false;
         for (int i = 0; i < num && !absPercpu; i++) absPercpu = offs.getInt(4 * i) < 0;
+        // Every length must fit: the names are whole (a lazy reader relies on it).
+        for (int i = 0, p = 0; i < num; i++) {
+            if (p >= names.length) throw new SymbolsException(source, "kallsyms_names ends after " + i + " of " + num + " symbols");
+            int len = names[p++] & 0xff;
+            if ((len & 0x80) != 0) {
+                if (p >= names.length) throw new SymbolsException(source, "kallsyms_names is cut off at symbol " + i);
+                len = (len & 0x7f) | ((names[p++] & 0xff) << 7);
+            }
+            if (len == 0 || p + len > names.length) throw new SymbolsException(source, "kallsyms_names is cut off at symbol " + i);
+            p += len;
+        }
+        return new Parts(num, names, tokens, tokStart, tokEnd, offs, absPercpu, relBase);
+    }
 
+    static Raw decode(Parts parts, long kaslr, Path source) throws SymbolsException {
+        int num = parts.count();
+        byte[] names = parts.names(), tokens = parts.tokens();
+        int[] tokStart = parts.tokStart(), tokEnd = parts.tokEnd();
+        ByteBuffer offs = parts.offsets();
+        boolean absPercpu = parts.absolutePercpu();
+        long relBase = parts.relativeBase();
+        long namesLen = names.length;
         long[] addr = new long[num], key = new long[num];
         int[] nameOff = new int[num];
         byte[] blob = new byte[(int) Math.min(Integer.MAX_VALUE - 16, namesLen * 3 + 1024)];
@@ -141,7 +166,7 @@ final class Kallsyms {
      * Preference among symbols of one address or one name, in the ELF table's terms: global 0, weak 1,
      * local 2, absolute 5 (kallsyms keeps no STT_NOTYPE, so labels rank as their binding's symbols).
      */
-    private static int rank(char type) {
+    static int rank(char type) {
         return switch (type) {
             case 'A', 'a' -> 5;
             case 'W', 'w', 'V', 'v' -> 1;
