@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The triage of {@code kdx batch}: {@code kdx analyze} on each dump. Symbols are opened once per
  * kernel build and shared by every dump of that build (keyed by VMCOREINFO BUILD-ID, else release),
- * so a thousand dumps of one kernel load its pack once.
+ * so a thousand dumps of one kernel load its pack once. A dump whose build has none is analysed with
+ * its own symbols (kallsyms, BTF and ORC read from it), opened for that dump alone.
  */
 public final class AnalyzeTriage implements Triage, AutoCloseable {
     private final Path explicitSymbols;
@@ -32,8 +33,10 @@ public final class AnalyzeTriage implements Triage, AutoCloseable {
     @Override
     public BatchResult triage(Path file, String name) throws Exception {
         try (Dump dump = Dump.open(file)) {
-            KernelSymbols symbols = symbolsFor(dump);
-            try (Kernel kernel = Kernels.open(dump, symbols)) {
+            KernelSymbols shared = symbolsFor(dump);
+            // Symbols read from the dump itself belong to that dump (they read its memory): one each.
+            KernelSymbols own = shared == null ? DumpIdentity.fromDump(dump) : null;
+            try (own; Kernel kernel = Kernels.open(dump, shared != null ? shared : own)) {
                 Diagnosis d = Analyzer.analyze(kernel);
                 @SuppressWarnings("unchecked")
                 List<Map<String, Object>> findings = (List<Map<String, Object>>) JsonReport.of(d).get("findings");
@@ -54,7 +57,8 @@ public final class AnalyzeTriage implements Triage, AutoCloseable {
         synchronized (this) { // one load per build, even when several dumps of it start together
             k = byBuild.get(key);
             if (k == null) {
-                k = DumpIdentity.locateSymbols(locator, explicitSymbols, dump);
+                k = explicitSymbols != null ? locator.locate(explicitSymbols, buildId, release, null) : locator.find(buildId, release, null);
+                if (k == null) return null; // none for this build: the dump's own
                 byBuild.put(key, k);
             } else {
                 SymbolLocator.checkMatch(k, buildId, release, null);
