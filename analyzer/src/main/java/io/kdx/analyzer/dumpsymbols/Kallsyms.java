@@ -84,6 +84,10 @@ final class Kallsyms {
         for (int i = 0; i < 256; i++) {
             int s = ti.getShort(2 * i) & 0xffff, e = s;
             if (s >= tokens.length) throw new SymbolsException(source, "kallsyms_token_index[" + i + "] = " + s + " lies beyond the token table");
+            if (i > 0 && s <= tokStart[i - 1]) {
+                throw new SymbolsException(source, "kallsyms_token_index is damaged (entry " + i + " does not follow entry " + (i - 1)
+                        + "): kdx cannot read the kernel's own symbols; give its vmlinux or a symbol pack with -s");
+            }
             while (e < tokens.length && tokens[e] != 0) e++;
             tokStart[i] = s;
             tokEnd[i] = e;
