@@ -70,7 +70,7 @@ final class GdbValue {
         Type e = r.target().resolved();
         long n = r.count();
         if (e.kind() == Type.Kind.BASE && e.size() == 1 && isChar(e)) {
-            // gdb drops one final NUL of a char array it prints whole
+            // gdb drops one final NUL of a char array it prints whole (crash 8.0.2: s_id[32] shows 31 characters)
             long len = n > 0 && raw(b, off + (int) n - 1, 1) == 0 ? n - 1 : n;
             sb.append('"');
             for (long i = 0; i < Math.min(len, MAX_ELEMENTS); i++) sb.append(escape((int) raw(b, off + (int) i, 1), '"'));

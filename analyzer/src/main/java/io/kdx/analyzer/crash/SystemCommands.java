@@ -23,8 +23,13 @@ import java.util.stream.Stream;
 final class SystemCommands {
     private SystemCommands() {}
 
+    /** sys's values; KERNEL is the namelist as given on the command line (crash prints it so), not the pack kdx used. */
     static SysInfo sysInfo(CrashSession s) {
-        return Sys.read(s.kernel, s.tasks().size(), s.log());
+        SysInfo i = Sys.read(s.kernel, s.tasks().size(), s.log());
+        if (s.options.vmlinux() == null) return i;
+        return new SysInfo(s.options.vmlinux().toString(), i.dumpfile(), i.partial(), i.cpus(), i.cpusOffline(), i.dateSeconds(),
+                i.uptimeSeconds(), i.loadAverage(), i.tasks(), i.nodename(), i.release(), i.version(), i.machine(), i.memoryBytes(),
+                i.cpuMhz(), i.panic(), i.problems());
     }
 
     static void sys(CrashSession s, List<String> args, PrintStream out) {

@@ -229,8 +229,18 @@ final class TaskCommands {
         }
         TaskInfo t = s.context();
         if (t == null) throw new CommandError("no task context");
-        out.printf("    PID: %d%nCOMMAND: \"%s\"%n   TASK: %016x%n    CPU: %d%n  STATE: %s%s%n", t.pid(), t.comm(), t.task(),
-                t.cpu(), stateName(t.state()), t.panicTask() ? " (PANIC)" : t.active() ? " (ACTIVE)" : "");
+        int same = 0, nth = 0;
+        for (TaskInfo x : s.tasks()) {
+            if (x.pid() != t.pid()) continue;
+            same++;
+            if (x == t) nth = same;
+        }
+        // CONFIG_THREAD_INFO_IN_TASK (x86_64 since 4.9): thread_info is task_struct's first member; before, it began the stack
+        long threadInfo = s.kernel.hasMember("task_struct", "thread_info")
+                ? t.task() + s.kernel.offsetOf("task_struct", "thread_info") : t.stack();
+        out.printf("    PID: %d%nCOMMAND: \"%s\"%n   TASK: %016x  %s[THREAD_INFO: %016x]%n    CPU: %d%n  STATE: %s%s%n", t.pid(),
+                t.comm(), t.task(), same > 1 ? "(" + nth + " of " + same + ")  " : "", threadInfo, t.cpu(), stateName(t.state()),
+                t.panicTask() ? " (PANIC)" : t.active() ? " (ACTIVE)" : "");
     }
 
     private static String stateName(String st) {
