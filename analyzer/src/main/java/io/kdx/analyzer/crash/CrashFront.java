@@ -160,9 +160,10 @@ public final class CrashFront {
             String v = o.query() == CrashOptions.Query.OSRELEASE ? DumpRelease.release(dump) : DumpRelease.buildId(dump);
             out.println(v == null ? "unknown" : v);
             return v == null ? NOT_FOUND : OK;
-        } catch (DumpException e) {
+        } catch (DumpException e) { // crash's answer for a file it cannot read, and why on stderr
+            out.println("unknown");
             err.println(me + ": " + e.getMessage());
-            return BAD_INPUT;
+            return NOT_FOUND;
         }
     }
 }
