@@ -101,7 +101,7 @@ public final class CrashFront {
                     if (loop(session, r, out)) return OK;
                 }
             }
-            if (System.console() != null && System.console().isTerminal()) {
+            if (stdinIsTerminal()) {
                 if (!o.silent()) {
                     session.execute("sys", out);
                     out.println();
@@ -124,6 +124,19 @@ public final class CrashFront {
             if (kernel != null) kernel.close();
             if (symbols != null) symbols.close();
             if (dump != null) dump.close();
+        }
+    }
+
+    /**
+     * Whether standard input is a terminal, from what /proc says fd 0 is: System.console() would load
+     * the JDK's own line editor (its JLine copy) on every run, tens of milliseconds of a short session.
+     */
+    static boolean stdinIsTerminal() {
+        try {
+            String t = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty") || t.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null && System.console().isTerminal();
         }
     }
 
