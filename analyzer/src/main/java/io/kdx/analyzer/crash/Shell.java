@@ -23,6 +23,8 @@ final class Shell {
 
     static int run(CrashSession s, PrintStream out, String prompt) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            // a pty nobody sized (script(1), expect, ssh without a window) reports 0 columns: JLine would cut the prompt
+            if (terminal.getWidth() <= 0) terminal.setSize(new org.jline.terminal.Size(80, 24));
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("kdx")
                     .completer(completer(s))
                     .variable(LineReader.HISTORY_FILE, history())

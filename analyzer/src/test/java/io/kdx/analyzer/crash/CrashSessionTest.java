@@ -96,6 +96,13 @@ class CrashSessionTest {
         assertFalse(r.out().contains(" ? "), "crash's frame lines carry no '?' column");
     }
 
+    /** The fallback for dumps without VMCOREINFO: the release of the linux_banner found in memory. */
+    @Test
+    void releaseFromTheBannerInMemory() {
+        assertEquals("6.1.0-56-cloud-amd64", DumpRelease.bannerRelease(dump));
+        assertEquals(dump.vmcoreinfo().osRelease(), DumpRelease.bannerRelease(dump));
+    }
+
     @Test
     void shellCompletion() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
