@@ -89,7 +89,7 @@ public final class CrashFront {
         KernelSymbols symbols = null;
         Kernel kernel = null;
         try {
-            dump = open(o.dump());
+            dump = open(o.dumps().toArray(Path[]::new));
             symbols = DumpIdentity.locateSymbols(new SymbolLocator(), symbolsPath(o, dump), dump);
             kernel = Kernels.open(dump, symbols);
             CrashSession session = new CrashSession(o, dump, kernel, err);
@@ -160,11 +160,14 @@ public final class CrashFront {
         return null;
     }
 
-    static Dump open(Path f) throws DumpException {
-        if (!Files.exists(f)) throw new DumpException(f, "no such file");
-        if (Files.isDirectory(f)) throw new DumpException(f, "is a directory, not a dump file");
-        if (!Files.isReadable(f)) throw new DumpException(f, "permission denied");
-        return Dump.open(f);
+    /** Opens the dump (several files: the parts of a split dump), checking first what a user can get wrong. */
+    static Dump open(Path... files) throws DumpException {
+        for (Path f : files) {
+            if (!Files.exists(f)) throw new DumpException(f, "no such file");
+            if (Files.isDirectory(f)) throw new DumpException(f, "is a directory, not a dump file");
+            if (!Files.isReadable(f)) throw new DumpException(f, "permission denied");
+        }
+        return Dump.open(files);
     }
 
     /** --osrelease DUMP, --build-id DUMP: one line, the answer or "unknown" (exit 1), as crash does. */

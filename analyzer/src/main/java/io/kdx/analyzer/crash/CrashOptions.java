@@ -13,12 +13,18 @@ import java.util.Set;
  * the namelist (vmlinux) and the dump in either order, {@code -s}, {@code -i FILE}, the one-shot
  * queries {@code --osrelease DUMP} and {@code --build-id DUMP}, and every other option crash knows
  * accepted and, when kdx has no use for it, noted once and ignored. An option crash does not know
- * is a usage error, as it is for crash.
+ * is a usage error, as it is for crash. Several dump files are the parts of a split dump
+ * (makedumpfile --split), as crash takes them.
  */
-record CrashOptions(Path vmlinux, Path dump, boolean silent, Path inputFile, Query query, Path queryDump,
+record CrashOptions(Path vmlinux, List<Path> dumps, boolean silent, Path inputFile, Query query, Path queryDump,
         boolean minimal, boolean zeroExcluded, boolean version, boolean help, List<String> ignored) {
 
     enum Query { NONE, OSRELEASE, BUILD_ID }
+
+    /** The (first) dump file, or null. */
+    Path dump() {
+        return dumps.isEmpty() ? null : dumps.getFirst();
+    }
 
     /** crash's short options that take an argument (getopt "e:i:c:d:p:m:o:", h's is optional). */
     private static final String SHORT_WITH_ARG = "eicdpmo";
@@ -38,7 +44,8 @@ record CrashOptions(Path vmlinux, Path dump, boolean silent, Path inputFile, Que
     }
 
     static CrashOptions parse(List<String> args) throws UsageException {
-        Path vmlinux = null, dump = null, input = null, queryDump = null;
+        Path vmlinux = null, input = null, queryDump = null;
+        List<Path> dumps = new ArrayList<>();
         boolean silent = false, minimal = false, zero = false, version = false, help = false;
         Query query = Query.NONE;
         List<String> ignored = new ArrayList<>();
@@ -116,13 +123,10 @@ record CrashOptions(Path vmlinux, Path dump, boolean silent, Path inputFile, Que
                     vmlinux = p;
                 }
                 case SYSTEM_MAP -> ignored.add(f + " (a System.map: kdx takes symbols from the vmlinux or the dump)");
-                case DUMP -> {
-                    if (dump != null) throw new UsageException(f + ": a second dump file (already " + dump + ")");
-                    dump = p;
-                }
+                case DUMP -> dumps.add(p);
             }
         }
-        return new CrashOptions(vmlinux, dump, silent, input, query, queryDump, minimal, zero, version, help,
+        return new CrashOptions(vmlinux, List.copyOf(dumps), silent, input, query, queryDump, minimal, zero, version, help,
                 List.copyOf(ignored));
     }
 

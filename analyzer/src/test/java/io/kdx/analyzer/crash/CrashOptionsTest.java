@@ -42,6 +42,8 @@ class CrashOptionsTest {
         Path kdump = Files.writeString(dir.resolve("dump"), "KDUMP   ");
         assertEquals(kdump, CrashOptions.parse(List.of(kdump.toString())).dump());
         assertNull(CrashOptions.parse(List.of(kdump.toString())).vmlinux());
+        Path part2 = Files.writeString(dir.resolve("dump.2"), "KDUMP   "); // a split dump: every part, in order
+        assertEquals(List.of(kdump, part2), CrashOptions.parse(List.of(v.toString(), kdump.toString(), part2.toString())).dumps());
     }
 
     @Test

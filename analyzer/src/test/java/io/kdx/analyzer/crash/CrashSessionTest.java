@@ -55,7 +55,7 @@ class CrashSessionTest {
 
     static Run run(String script, boolean silent) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        CrashOptions o = new CrashOptions(null, SAMPLE.resolve("frozen-audit.kdump"), silent, null, CrashOptions.Query.NONE, null,
+        CrashOptions o = new CrashOptions(null, List.of(SAMPLE.resolve("frozen-audit.kdump")), silent, null, CrashOptions.Query.NONE, null,
                 false, false, false, false, List.of());
         CrashSession s = new CrashSession(o, dump, kernel, new PrintStream(err, true, StandardCharsets.UTF_8));
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
