@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kdx.analyzer.kernel.DumpIdentity;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Kernels;
 import io.kdx.dump.Dump;
 import io.kdx.symbols.KernelSymbols;
+import io.kdx.symbols.SymbolLocator;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,8 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The session on the bundled sample (fixtures/sample: a frozen-filesystem dump and its symbol
- * pack): redirection, pipes, cd, failing and unknown commands, quit, and the shell's completion.
+ * The session on the bundled sample (fixtures/sample: a frozen-filesystem dump): redirection, pipes, cd, failing and unknown commands, quit, and the shell's completion.
  */
 class CrashSessionTest {
     static final Path SAMPLE = Path.of("../fixtures/sample").toAbsolutePath().normalize();
@@ -38,9 +39,11 @@ class CrashSessionTest {
     @BeforeAll
     static void open() throws Exception {
         dump = Dump.open(SAMPLE.resolve("frozen-audit.kdump"));
+        Path pack; // the sample's pack where it ships one; else the symbols kdx finds for the dump, as kdx crash does
         try (Stream<Path> s = Files.list(SAMPLE)) {
-            symbols = KernelSymbols.open(s.filter(p -> p.toString().endsWith(".kdxsym")).findFirst().orElseThrow());
+            pack = s.filter(p -> p.toString().endsWith(".kdxsym")).findFirst().orElse(null);
         }
+        symbols = DumpIdentity.locateSymbols(new SymbolLocator(), pack, dump);
         kernel = Kernels.open(dump, symbols);
     }
 
