@@ -6,6 +6,9 @@
 #   drgn  (peers/drgn_triage.py): tasks, every stack, mounts with freeze levels, the log
 #   kdx   run: sys, ps, bt -a, mount, log, and analyze: cold (no symbol pack cached: types from
 #         the vmlinux .BTF), warm (pack cached), and DWARF only (KDX_TYPES=dwarf: a kernel without .BTF).
+#   retrace   the calls 2 to 4 ABRT's retrace-server makes to its kernel debugger, each a whole process:
+#         `-s DUMP VMLINUX` with "mod\nquit", then with --minimal and "log\nquit\n", then "sys\nquit\n";
+#         crash itself (retrace-crash) and kdx's bin/kdx-crash in its place (retrace-kdx), pack cached.
 # Prints the median wall time and peak RSS of each, and the ratios kdx/crash and kdx/drgn.
 # Where a peer fails or answers wrongly on the dump, its row says so beside its time.
 set -euo pipefail
@@ -51,6 +54,14 @@ for ((r = 1; r <= rounds; r++)); do
     measure kdx-warm "$root/kdx" run "$dump" -s "$vmlinux" sys ps "bt -a" mount log analyze
 done
 
+# retrace-server's calls 2 to 4 (retrace.py prepare_debuginfo, retrace_worker.py), debugger as $1
+retrace_calls='set -e; d="$1"; shift; printf "mod\nquit" | $d -s "$@" >/dev/null
+printf "log\nquit\n" | $d -s "$@" --minimal >/dev/null; printf "sys\nquit\n" | $d -s "$@" >/dev/null'
+for ((r = 1; r <= rounds; r++)); do
+    measure retrace-crash timeout -k 5 600 bash -c "$retrace_calls" _ crash "$dump" "$vmlinux"
+    measure retrace-kdx bash -c "$retrace_calls" _ "$root/bin/kdx-crash" "$dump" "$vmlinux"
+done
+
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 note() { # what went wrong with a tool on this dump, in a few words
     local name="$1"
@@ -63,18 +74,19 @@ note() { # what went wrong with a tool on this dump, in a few words
     esac
 }
 declare -A T M
-printf '%-10s %10s %12s  %s\n' tool "median s" "peak RSS MiB" "notes"
-for name in crash drgn kdx-dwarf kdx-cold kdx-warm; do
+printf '%-13s %10s %12s  %s\n' tool "median s" "peak RSS MiB" "notes"
+for name in crash drgn kdx-dwarf kdx-cold kdx-warm retrace-crash retrace-kdx; do
     T[$name]=$(awk '{print $1}' "$work/$name.times" | median)
     M[$name]=$(awk '{print $2/1024}' "$work/$name.times" | median)
     fails=$(awk '$3 != 0' "$work/$name.times" | wc -l)
     n="$(note "$name" | tr '\n' ';')"
     ((fails)) && n="exit != 0 in $fails of $rounds rounds; $n"
-    printf '%-10s %10.2f %12.0f  %s\n' "$name" "${T[$name]}" "${M[$name]}" "$n"
+    printf '%-13s %10.2f %12.0f  %s\n' "$name" "${T[$name]}" "${M[$name]}" "$n"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 echo "kdx/crash: cold $(ratio "${T[kdx-cold]}" "${T[crash]}"), warm $(ratio "${T[kdx-warm]}" "${T[crash]}")"
 echo "kdx/drgn:  cold $(ratio "${T[kdx-cold]}" "${T[drgn]}"), warm $(ratio "${T[kdx-warm]}" "${T[drgn]}")"
 echo "DWARF only (no .BTF, first use): kdx/crash $(ratio "${T[kdx-dwarf]}" "${T[crash]}"), kdx/drgn $(ratio "${T[kdx-dwarf]}" "${T[drgn]}")"
+echo "retrace-server calls 2-4 (mod, log --minimal, sys: 3 processes): kdx/crash $(ratio "${T[retrace-kdx]}" "${T[retrace-crash]}")"
 echo "dump: $dump ($(du -h "$dump" | cut -f1)), vmlinux: $vmlinux, rounds: $rounds, $(nproc) cores"

@@ -32,6 +32,8 @@ public final class Main implements Runnable {
         COMMANDS.put("symbols", SymbolsCommand::new);
         COMMANDS.put("struct", StructCommand::new);
         COMMANDS.put("sym", SymCommand::new);
+        COMMANDS.put("crash", CrashCommand.Crash::new);
+        COMMANDS.put("shell", CrashCommand.Shell::new);
     }
 
     @Override
@@ -52,6 +54,9 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests and batch use). */
     public static int execute(String... args) {
+        if (args.length > 0 && (args[0].equals("crash") || args[0].equals("shell"))) { // crash's own command line
+            return io.kdx.analyzer.crash.CrashFront.run(java.util.List.of(args).subList(1, args.length), args[0].equals("shell"));
+        }
         Supplier<Object> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
         CommandLine cl;
         if (only != null) {

@@ -1,0 +1,161 @@
+package io.kdx.analyzer.crash;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.symbols.Member;
+import io.kdx.symbols.SymbolHit;
+import io.kdx.symbols.Type;
+
+/**
+ * A value printed as crash's embedded gdb prints it (crash's struct and p): members as
+ * {@code name = value} two spaces deeper per level, anonymous members as bare braces, arrays of
+ * structs as {@code {{...}, {...}}}, chars as {@code 0 '\000'}, char arrays as strings with octal
+ * escapes, pointers in hex (a function's with {@code <name>}), enums by name.
+ */
+final class GdbValue {
+    static final int MAX_DEPTH = 16, MAX_ELEMENTS = 200, MAX_BYTES = 1 << 20;
+
+    private final Kernel k;
+
+    GdbValue(Kernel k) {
+        this.k = k;
+    }
+
+    /** The bytes of an object of {@code size} at {@code address}; a MemoryFault when unreadable. */
+    byte[] read(long address, long size) {
+        if (size <= 0 || size > MAX_BYTES) throw new CrashSession.CommandError("cannot print an object of " + size + " bytes");
+        byte[] b = new byte[(int) size];
+        k.read(address, b, 0, b.length);
+        return b;
+    }
+
+    void value(Type t, byte[] b, int off, int bitOffset, int bitSize, int depth, StringBuilder sb) {
+        Type r = t.resolved();
+        switch (r.kind()) {
+            case STRUCT, UNION -> members(r, b, off, depth, sb);
+            case ARRAY -> array(r, b, off, depth, sb);
+            case POINTER -> pointer(r, raw(b, off, 8), sb);
+            case ENUM -> {
+                long v = scalar(r, b, off, bitOffset, bitSize);
+                String name = null;
+                for (Type.Enumerator e : r.enumerators()) if (e.value() == v) name = e.name();
+                sb.append(name != null ? name : Long.toString(v));
+            }
+            case BASE -> base(r, scalar(r, b, off, bitOffset, bitSize), sb);
+            case FUNCTION -> sb.append("{...}");
+            default -> sb.append("<unknown type>");
+        }
+    }
+
+    /** The members of a struct, braces included; the closing brace at {@code depth}. */
+    void members(Type r, byte[] b, int off, int depth, StringBuilder sb) {
+        sb.append("{\n");
+        if (depth >= MAX_DEPTH) {
+            sb.append("  ".repeat(depth + 1)).append("...\n");
+        } else {
+            boolean first = true;
+            for (Member m : r.members()) {
+                if (!first) sb.append(",\n");
+                first = false;
+                sb.append("  ".repeat(depth + 1));
+                if (m.name() != null) sb.append(m.name()).append(" = ");
+                value(m.type(), b, off + (int) m.offset(), m.bitOffset(), m.bitSize(), depth + 1, sb);
+            }
+            sb.append('\n');
+        }
+        sb.append("  ".repeat(depth)).append('}');
+    }
+
+    private void array(Type r, byte[] b, int off, int depth, StringBuilder sb) {
+        Type e = r.target().resolved();
+        long n = r.count();
+        if (e.kind() == Type.Kind.BASE && e.size() == 1 && isChar(e)) {
+            // gdb drops one final NUL of a char array it prints whole (crash 8.0.2: s_id[32] shows 31 characters)
+            long len = n > 0 && raw(b, off + (int) n - 1, 1) == 0 ? n - 1 : n;
+            sb.append('"');
+            for (long i = 0; i < Math.min(len, MAX_ELEMENTS); i++) sb.append(escape((int) raw(b, off + (int) i, 1), '"'));
+            sb.append('"');
+            if (len > MAX_ELEMENTS) sb.append("...");
+            return;
+        }
+        sb.append('{');
+        long es = Math.max(1, e.size());
+        for (long i = 0; i < Math.min(n, MAX_ELEMENTS); i++) {
+            if (i > 0) sb.append(", ");
+            value(r.target(), b, off + (int) (i * es), 0, 0, depth + 1, sb);
+        }
+        if (n > MAX_ELEMENTS) sb.append("...");
+        sb.append('}');
+    }
+
+    private void pointer(Type r, long v, StringBuilder sb) {
+        sb.append("0x").append(Long.toHexString(v));
+        if (v == 0) return;
+        Type target = r.target() == null ? null : r.target().resolved();
+        if (target != null && target.kind() == Type.Kind.FUNCTION) {
+            String sym = symbol(v);
+            if (sym != null) sb.append(" <").append(sym).append('>');
+        } else if (target != null && target.kind() == Type.Kind.BASE && target.size() == 1 && isChar(target)) {
+            try {
+                String s = k.readCString(v, 200);
+                StringBuilder q = new StringBuilder(" \"");
+                for (char c : s.toCharArray()) q.append(escape(c & 0xff, '"'));
+                sb.append(q).append('"');
+            } catch (MemoryFault e) {
+                sb.append(" <error: Cannot access memory at address 0x").append(Long.toHexString(v)).append('>');
+            }
+        }
+    }
+
+    /** "name" or "name+off" of a kernel text or data address, or null. */
+    String symbol(long v) {
+        SymbolHit h = k.symbols().lookup(v - k.kaslrOffset());
+        if (h == null || (h.size() > 0 && h.offset() >= h.size())) return null;
+        return h.offset() == 0 ? h.name() : h.name() + "+" + h.offset();
+    }
+
+    private static void base(Type r, long v, StringBuilder sb) {
+        String n = r.name() == null ? "" : r.name();
+        if (n.equals("_Bool") || n.equals("bool")) {
+            sb.append(v == 0 ? "false" : v == 1 ? "true" : Long.toString(v));
+        } else if (r.size() == 1 && isChar(r)) {
+            sb.append(v).append(" '").append(escape((int) (v & 0xff), '\'')).append('\'');
+        } else {
+            sb.append(r.signed() ? Long.toString(v) : Long.toUnsignedString(v));
+        }
+    }
+
+    private static boolean isChar(Type r) {
+        return r.name() != null && r.name().contains("char");
+    }
+
+    /** gdb's escapes: \000-style octal for the unprintable, backslash before the quote and the backslash. */
+    static String escape(int c, char quote) {
+        if (c == quote || c == '\\') return "\\" + (char) c;
+        if (c == '\n') return "\\n";
+        if (c == '\t') return "\\t";
+        if (c >= 0x20 && c < 0x7f) return String.valueOf((char) c);
+        return String.format("\\%03o", c);
+    }
+
+    static long raw(byte[] b, int off, int size) {
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            int p = off + i;
+            v = (v << 8) | (p >= 0 && p < b.length ? b[p] & 0xff : 0);
+        }
+        return v;
+    }
+
+    private static long scalar(Type r, byte[] b, int off, int bitOffset, int bitSize) {
+        int size = (int) Math.min(8, Math.max(1, r.size()));
+        long v = raw(b, off, size);
+        if (bitSize > 0) {
+            v = (v >>> bitOffset) & (bitSize == 64 ? -1L : (1L << bitSize) - 1);
+            if (r.signed() && bitSize < 64 && ((v >>> (bitSize - 1)) & 1) != 0) v |= -1L << bitSize;
+            return v;
+        }
+        if (r.signed() && size < 8) v = (v << (64 - size * 8)) >> (64 - size * 8);
+        return v;
+    }
+}

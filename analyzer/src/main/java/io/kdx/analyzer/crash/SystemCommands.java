@@ -1,0 +1,173 @@
+package io.kdx.analyzer.crash;
+
+import io.kdx.analyzer.crash.CrashSession.CommandError;
+import io.kdx.analyzer.diagnose.Analyzer;
+import io.kdx.analyzer.diagnose.TextReport;
+import io.kdx.analyzer.log.DmesgFormat;
+import io.kdx.analyzer.log.LogRecord;
+import io.kdx.analyzer.mount.MountInfo;
+import io.kdx.analyzer.mount.Mounts;
+import io.kdx.analyzer.stack.Modules;
+import io.kdx.analyzer.sys.Sys;
+import io.kdx.analyzer.sys.SysInfo;
+import io.kdx.analyzer.sys.SysText;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** sys, log, mod, mount, kmem and analyze, printed in crash's layout. */
+final class SystemCommands {
+    private SystemCommands() {}
+
+    /** sys's values; KERNEL is the namelist as given on the command line (crash prints it so), not the pack kdx used. */
+    static SysInfo sysInfo(CrashSession s) {
+        SysInfo i = Sys.read(s.kernel, s.tasks().size(), s.log());
+        if (s.options.vmlinux() == null) return i;
+        return new SysInfo(s.options.vmlinux().toString(), i.dumpfile(), i.partial(), i.cpus(), i.cpusOffline(), i.dateSeconds(),
+                i.uptimeSeconds(), i.loadAverage(), i.tasks(), i.nodename(), i.release(), i.version(), i.machine(), i.memoryBytes(),
+                i.cpuMhz(), i.panic(), i.problems());
+    }
+
+    static void sys(CrashSession s, List<String> args, PrintStream out) {
+        if (!args.isEmpty()) throw new CommandError("options " + String.join(" ", args) + " are not supported by kdx; plain sys is");
+        out.print(SysText.render(sysInfo(s)));
+    }
+
+    /** log [-T] [-m]: crash's "[seconds.micros] text" lines; -T puts the wall-clock time (boot date + timestamp) instead. */
+    static void log(CrashSession s, List<String> args, PrintStream out) {
+        boolean ctime = false, level = false;
+        for (String a : args) {
+            if (a.equals("-T")) ctime = true;
+            else if (a.equals("-m")) level = true;
+            else throw new CommandError("option " + a + " is not supported by kdx (it has -T and -m)");
+        }
+        long boot = -1;
+        if (ctime) {
+            if (s.options.minimal()) throw new CommandError("the option '-T' is not available in minimal mode");
+            SysInfo si = sysInfo(s);
+            if (si.dateSeconds() >= 0 && si.uptimeSeconds() >= 0) boot = si.dateSeconds() - si.uptimeSeconds();
+            else throw new CommandError("the boot date is unknown: no -T");
+        }
+        StringBuilder sb = new StringBuilder(s.log().records().size() * 96);
+        for (LogRecord r : s.log().records()) {
+            String line = DmesgFormat.line(r);
+            String prefix = DmesgFormat.prefix(r);
+            if (ctime && !prefix.isEmpty()) {
+                long secs = Long.divideUnsigned(r.tsNsec(), 1_000_000_000L);
+                String stamp = "[" + SysText.date(boot + secs) + "] ";
+                line = stamp + line.substring(prefix.length()).replace("\n" + " ".repeat(prefix.length()),
+                        "\n" + " ".repeat(stamp.length()));
+            }
+            if (level) line = "<" + r.level() + ">" + line;
+            sb.append(line).append('\n');
+        }
+        out.print(sb);
+        for (String p : s.log().problems()) s.err.println("log: " + p);
+    }
+
+    /**
+     * mod: crash's module table (sorted by base address, as crash sorts it); NAME is the second
+     * column. kdx reads each module's symbols from the dump (module->kallsyms), so {@code -S DIR}
+     * and {@code -s NAME [FILE]} only name the object files found; nothing needs loading.
+     */
+    static void mod(CrashSession s, List<String> args, PrintStream out) {
+        Path dir = null;
+        String only = null;
+        String file = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "-S" -> {
+                    if (i + 1 < args.size() && !args.get(i + 1).startsWith("-")) dir = s.cwd.resolve(args.get(++i));
+                    else dir = Path.of("/lib/modules", s.kernel.release() == null ? "" : s.kernel.release());
+                }
+                case "-s" -> {
+                    if (i + 1 >= args.size()) throw new CommandError("-s needs a module name");
+                    only = args.get(++i);
+                    if (i + 1 < args.size()) file = args.get(++i);
+                }
+                default -> throw new CommandError("option " + a + " is not supported by kdx (it has -S [DIR] and -s NAME [FILE])");
+            }
+        }
+        Modules mods = Modules.of(s.kernel);
+        List<Modules.Module> list = new ArrayList<>(mods.list());
+        list.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
+        if (only != null) {
+            final String n = only;
+            list.removeIf(m -> !m.name().equals(n));
+            if (list.isEmpty()) throw new CommandError("module " + only + " not loaded");
+        }
+        if (list.isEmpty()) {
+            if (mods.note() != null) s.err.println("mod: " + mods.note());
+            return;
+        }
+        int nameLen = 4, sizeLen = 4;
+        for (Modules.Module m : mods.list()) {
+            nameLen = Math.max(nameLen, m.name().length());
+            sizeLen = Math.max(sizeLen, Long.toString(m.size()).length());
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(CrashText.center("MODULE", 16)).append("  ").append(CrashText.ljust("NAME", nameLen)).append("  ")
+                .append(CrashText.center("BASE", 16)).append("  ").append(CrashText.rjust("SIZE", sizeLen))
+                .append("  OBJECT FILE\n");
+        for (Modules.Module m : list) {
+            String object = "(not loaded)  [CONFIG_KALLSYMS]";
+            if (file != null) object = s.cwd.resolve(file).toString();
+            else if (dir != null) {
+                Path f = findObject(dir, m.name());
+                if (f != null) object = f.toString();
+            }
+            sb.append(String.format("%016x  %s  %016x  %s  %s%n", m.address(), CrashText.ljust(m.name(), nameLen), m.base(),
+                    CrashText.rjust(Long.toString(m.size()), sizeLen), object));
+        }
+        out.print(sb);
+        if (mods.note() != null) s.err.println("mod: " + mods.note());
+    }
+
+    /** NAME.ko (or .ko.debug, .ko.xz), '-' and '_' alike, anywhere under dir; null when absent. */
+    static Path findObject(Path dir, String name) {
+        if (!Files.isDirectory(dir)) return null;
+        String want = name.replace('-', '_');
+        try (Stream<Path> files = Files.walk(dir, 12)) {
+            return files.filter(p -> {
+                String f = p.getFileName().toString().replace('-', '_');
+                return f.equals(want + ".ko") || f.equals(want + ".ko.debug") || f.equals(want + ".ko.xz")
+                        || f.equals(want + ".ko.zst");
+            }).findFirst().orElse(null);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /** mount: crash's columns (MOUNT, SUPERBLK, TYPE, DEVNAME, DIRNAME) for the first namespace's mounts. */
+    static void mount(CrashSession s, List<String> args, PrintStream out) {
+        if (!args.isEmpty()) throw new CommandError("options " + String.join(" ", args) + " are not supported by kdx; plain mount is");
+        Mounts.Result r = Mounts.list(s.kernel);
+        StringBuilder sb = new StringBuilder();
+        int devlen = "DEVNAME".length() + 2;
+        sb.append(CrashText.center("MOUNT", 16)).append(' ').append(CrashText.center("SUPERBLK", 16)).append(' ')
+                .append(CrashText.ljust("TYPE", 6)).append(' ').append(CrashText.ljust("DEVNAME", devlen)).append(" DIRNAME\n");
+        long ns = -1;
+        for (MountInfo m : r.mounts()) {
+            if (ns == -1) ns = m.mntNamespace();
+            if (m.mntNamespace() != ns) continue; // crash lists the mounts of the current task's namespace
+            sb.append(String.format("%016x %016x %-6s %s %-10s%n", m.mount(), m.superBlock(), m.fstype(),
+                    CrashText.ljust(m.device() == null ? "(unknown)" : m.device(), devlen), m.mountpoint()));
+        }
+        out.print(sb);
+        for (String p : r.problems()) s.err.println("mount: " + p);
+    }
+
+    static void kmem(CrashSession s, List<String> args, PrintStream out) {
+        throw new CommandError("kdx does not answer kmem yet (kmem -i needs the zone counters); see `sys` for MEMORY");
+    }
+
+    static void analyze(CrashSession s, List<String> args, PrintStream out) {
+        boolean stacks = args.contains("--stacks");
+        out.print(TextReport.of(Analyzer.analyze(s.kernel), stacks));
+    }
+}

@@ -1,0 +1,118 @@
+package io.kdx.analyzer.crash;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kdx.analyzer.kernel.DumpIdentity;
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.Kernels;
+import io.kdx.dump.Dump;
+import io.kdx.symbols.KernelSymbols;
+import io.kdx.symbols.SymbolLocator;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The session on the bundled sample (fixtures/sample: a frozen-filesystem dump): redirection, pipes, cd, failing and unknown commands, quit, and the shell's completion.
+ */
+class CrashSessionTest {
+    static final Path SAMPLE = Path.of("../fixtures/sample").toAbsolutePath().normalize();
+    static Dump dump;
+    static KernelSymbols symbols;
+    static Kernel kernel;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open() throws Exception {
+        dump = Dump.open(SAMPLE.resolve("frozen-audit.kdump"));
+        Path pack; // the sample's pack where it ships one; else the symbols kdx finds for the dump, as kdx crash does
+        try (Stream<Path> s = Files.list(SAMPLE)) {
+            pack = s.filter(p -> p.toString().endsWith(".kdxsym")).findFirst().orElse(null);
+        }
+        symbols = DumpIdentity.locateSymbols(new SymbolLocator(), pack, dump);
+        kernel = Kernels.open(dump, symbols);
+    }
+
+    @AfterAll
+    static void close() {
+        kernel.close();
+        symbols.close();
+        dump.close();
+    }
+
+    record Run(String out, String err, boolean quit) {}
+
+    static Run run(String script, boolean silent) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        CrashOptions o = new CrashOptions(null, List.of(SAMPLE.resolve("frozen-audit.kdump")), silent, null, CrashOptions.Query.NONE, null,
+                false, false, false, false, List.of());
+        CrashSession s = new CrashSession(o, dump, kernel, new PrintStream(err, true, StandardCharsets.UTF_8));
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        boolean quit = CrashFront.loop(s, new BufferedReader(new StringReader(script)), ps);
+        return new Run(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), quit);
+    }
+
+    @Test
+    void redirectionPipesAndCd() throws Exception {
+        Run r = run("cd " + dir + "\nsys > sys.txt\nsys >> sys.txt\nsys | grep RELEASE\nlog | wc -l\n", false);
+        assertEquals("", r.err());
+        String sys = Files.readString(dir.resolve("sys.txt"));
+        assertTrue(sys.contains("     RELEASE: 6.1.0-56-cloud-amd64\n"), sys);
+        assertEquals(2, sys.split("RELEASE").length - 1, "appended");
+        String[] lines = r.out().split("\n");
+        assertEquals("Working directory " + dir + ".", lines[0]);
+        assertEquals("     RELEASE: 6.1.0-56-cloud-amd64", lines[1]);
+        int logLines = Integer.parseInt(lines[2].strip());
+        assertTrue(logLines > 100, r.out());
+    }
+
+    @Test
+    void failuresAndUnknownCommandsDoNotEndTheSession() throws Exception {
+        Run r = run("nosuch\nbt 99999\nstruct no_such_struct\nkmem -i\nsys\nquit\nsys\n", true);
+        assertTrue(r.quit());
+        assertEquals("crash: command not found: nosuch\nbt: invalid task or pid value: 99999\n"
+                + "struct: invalid data structure reference: no_such_struct\n", r.err().substring(0, r.err().indexOf("kmem: ")));
+        assertEquals(1, r.out().split("RELEASE").length - 1, "sys once, none after quit: " + r.out());
+    }
+
+    @Test
+    void psAndForeachAgree() throws Exception {
+        Run r = run("ps\nforeach UN bt\n", true);
+        long un = r.out().lines().filter(l -> l.matches("^[ >] +\\d+ +\\d+ +\\d+  [0-9a-f]{16}  UN .*")).count();
+        long stacks = r.out().lines().filter(l -> l.startsWith("PID: ")).count();
+        assertTrue(un > 0, r.out());
+        assertEquals(un, stacks, r.out());
+        assertFalse(r.out().contains(" ? "), "crash's frame lines carry no '?' column");
+    }
+
+    /** The fallback for dumps without VMCOREINFO: the release of the linux_banner found in memory. */
+    @Test
+    void releaseFromTheBannerInMemory() {
+        assertEquals("6.1.0-56-cloud-amd64", DumpRelease.bannerRelease(dump));
+        assertEquals(dump.vmcoreinfo().osRelease(), DumpRelease.bannerRelease(dump));
+    }
+
+    @Test
+    void shellCompletion() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CrashSession s = new CrashSession(null, dump, kernel, new PrintStream(err));
+        assertEquals(List.of("bt"), Shell.candidates(s, List.of(), "b"));
+        assertTrue(Shell.candidates(s, List.of("struct"), "super").contains("super_block"));
+        assertTrue(Shell.candidates(s, List.of("bt"), "1").contains("1"));
+        assertTrue(Shell.candidates(s, List.of(), "").containsAll(CrashSession.COMMANDS));
+    }
+}
