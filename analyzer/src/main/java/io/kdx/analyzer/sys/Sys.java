@@ -25,7 +25,7 @@ public final class Sys {
         String dumpfile = md.files().stream().map(Object::toString).collect(Collectors.joining(" "));
         boolean partial = md.dumpLevel() > 0 || md.incomplete() || md.truncated();
         String kernel = k.symbols() == null || k.symbols().source() == null ? null
-                : k.symbols() instanceof io.kdx.analyzer.dumpsymbols.DumpSymbols ? "(" + io.kdx.analyzer.dumpsymbols.DumpSymbols.DESCRIPTION + ")"
+                : k.symbols() instanceof io.kdx.analyzer.dumpsymbols.DumpSymbols ? "(kallsyms + BTF + ORC read from the dump)"
                 : k.symbols().source().toString();
 
         // crash counts the present CPUs and flags those panic() took offline (smp_send_stop).
