@@ -73,7 +73,14 @@ public final class SymbolLocator {
     public KernelSymbols find(String buildId, String release, String banner) throws SymbolsException {
         for (Path p : candidates(buildId, release)) {
             if (!Files.isRegularFile(p)) continue;
-            KernelSymbols k = KernelSymbols.open(p);
+            KernelSymbols k;
+            try {
+                k = KernelSymbols.open(p);
+            } catch (SymbolsException e) {
+                // an unreadable candidate (a cached pack of another kdx's format, a damaged file) is
+                // passed over: later places, and last the dump's own symbols, still serve
+                continue;
+            }
             try {
                 checkMatch(k, buildId, release, banner);
                 return k;
