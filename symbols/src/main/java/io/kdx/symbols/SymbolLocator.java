@@ -62,9 +62,25 @@ public final class SymbolLocator {
             return k;
         }
         List<Path> tried = candidates(buildId, release);
+        SymbolsException damaged = null;
         for (Path p : tried) {
             if (!Files.isRegularFile(p)) continue;
-            KernelSymbols k = KernelSymbols.open(p);
+            KernelSymbols k;
+            try {
+                k = KernelSymbols.open(p);
+            } catch (SymbolsException e) {
+                // a damaged pack in the cache is removed (the next vmlinux use writes it again); another
+                // damaged candidate is skipped, and named if nothing else is found
+                if (p.toAbsolutePath().startsWith(io.kdx.symbols.pack.PackCache.root().toAbsolutePath())) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (java.io.IOException ignored) {
+                        // left in place: it is refused again next time
+                    }
+                }
+                if (damaged == null) damaged = e;
+                continue;
+            }
             try {
                 checkMatch(k, buildId, release, banner);
                 return k;
@@ -72,6 +88,7 @@ public final class SymbolLocator {
                 k.close(); // another build under the same name: keep looking
             }
         }
+        if (damaged != null) throw damaged;
         throw new SymbolsException(Path.of(tried.isEmpty() ? "." : tried.get(0).toString()),
                 "no symbols found for " + describe(buildId, release) + "; give a vmlinux or pack with -s (looked in "
                         + tried.size() + " places, e.g. " + (tried.isEmpty() ? "none" : tried.get(0)) + ")");

@@ -52,7 +52,12 @@ final class SymbolSources {
                     p.close();
                 }
             } catch (IOException e) {
-                // an unreadable or stale cache entry: fall back to the vmlinux, which rewrites it
+                // an unreadable, damaged or stale cache entry: drop it and fall back to the vmlinux, which rewrites it
+                try {
+                    if (e instanceof SymbolsException) Files.deleteIfExists(cached);
+                } catch (IOException ignored) {
+                    // refused again next time
+                }
             }
         }
         VmlinuxSymbols v = VmlinuxSymbols.open(path, true);
