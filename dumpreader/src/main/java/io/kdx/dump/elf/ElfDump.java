@@ -216,6 +216,14 @@ public final class ElfDump extends BaseDump {
     }
 
     @Override
+    public long nextDescribedPfn(long pfn) {
+        if (pfn >= maxPfn) return maxPfn;
+        int i = runs.find(Math.max(pfn, 0) << pageShift);
+        if (i < 0) return maxPfn;
+        return Math.max(pfn, runs.start(i) >>> pageShift);
+    }
+
+    @Override
     public long presentPages() {
         long n = presentPages;
         if (n < 0) presentPages = n = countPresent();
