@@ -38,6 +38,15 @@ public interface Dump extends AutoCloseable {
     /** Every pfn whose state is PRESENT or ZERO, ascending. */
     void forEachPresentPfn(LongConsumer action);
 
+    /**
+     * The lowest pfn at or after {@code pfn} that the dump may describe (below it, every pfn is
+     * NOT_IN_DUMP), or {@link #maxPfn()}: lets a scan skip the holes of a sparse dump instead of
+     * asking pfn by pfn (an ELF PT_LOAD at 0xfffffffff000 names 2^36 pfns).
+     */
+    default long nextDescribedPfn(long pfn) {
+        return Math.min(Math.max(pfn, 0), maxPfn());
+    }
+
     /** Number of pfns that {@link #forEachPresentPfn} visits. */
     long presentPages();
 

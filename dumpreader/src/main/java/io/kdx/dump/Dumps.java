@@ -17,6 +17,8 @@ final class Dumps {
             if (Files.isDirectory(f)) throw new DumpException(f, "is a directory, not a dump file");
             if (!Files.exists(f)) throw new DumpException(f, "no such file");
             if (!Files.isReadable(f)) throw new DumpException(f, "permission denied");
+            // a FIFO, socket or device would block the first read or map nothing: refuse at once
+            if (!Files.isRegularFile(f)) throw new DumpException(f, "not a regular file (a pipe, socket or device), not a dump file");
         }
         byte[] head = head(files[0]);
         if (head.length == 0) throw new DumpException(files[0], "empty file, not a dump");

@@ -11,7 +11,13 @@ public enum PageState {
     /** Should be there but is not: an incomplete or truncated dump lost it. */
     LOST,
     /** The dump describes no RAM at this pfn (a hole, or beyond memory). */
-    NOT_IN_DUMP;
+    NOT_IN_DUMP,
+    /**
+     * Stored, but its bytes cannot be had: a page descriptor pointing astray, or data that does not
+     * decompress to one page. {@link Dump#readPage} reports it as a {@link DumpException} naming the pfn;
+     * readers of kernel memory turn that into this state, so that one bad page is one unreadable page.
+     */
+    CORRUPT;
 
     public boolean readable() {
         return this == PRESENT || this == ZERO;

@@ -69,7 +69,7 @@ public final class SymbolLocator {
                         + tried.size() + " places, e.g. " + (tried.isEmpty() ? "none" : tried.get(0)) + ")");
     }
 
-    /** The first candidate that exists and matches the build, or null when none does. */
+    /** The first candidate that exists, opens and matches the build, or null when none does. */
     public KernelSymbols find(String buildId, String release, String banner) throws SymbolsException {
         for (Path p : candidates(buildId, release)) {
             if (!Files.isRegularFile(p)) continue;
@@ -77,8 +77,16 @@ public final class SymbolLocator {
             try {
                 k = KernelSymbols.open(p);
             } catch (SymbolsException e) {
-                // an unreadable candidate (a cached pack of another kdx's format, a damaged file) is
-                // passed over: later places, and last the dump's own symbols, still serve
+                // An unreadable candidate is passed over: later places, and last the dump's own
+                // symbols, still serve. A damaged pack in the cache is removed (the next vmlinux use
+                // writes it again).
+                if (p.toAbsolutePath().startsWith(io.kdx.symbols.pack.PackCache.root().toAbsolutePath())) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (java.io.IOException ignored) {
+                        // left in place: it is refused again next time
+                    }
+                }
                 continue;
             }
             try {

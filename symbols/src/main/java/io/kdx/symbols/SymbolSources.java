@@ -17,6 +17,8 @@ final class SymbolSources {
         if (!Files.exists(path)) throw new SymbolsException(path, "no such file");
         if (!Files.isReadable(path)) throw new SymbolsException(path, "permission denied");
         if (Files.isDirectory(path)) return openDirectory(path);
+        // a FIFO or device would block the first read: refuse at once
+        if (!Files.isRegularFile(path)) throw new SymbolsException(path, "not a regular file (a pipe, socket or device), neither a vmlinux nor a symbol pack");
         byte[] magic = new byte[8];
         int n;
         try (InputStream in = Files.newInputStream(path)) {
@@ -50,7 +52,12 @@ final class SymbolSources {
                     p.close();
                 }
             } catch (IOException e) {
-                // an unreadable or stale cache entry: fall back to the vmlinux, which rewrites it
+                // an unreadable, damaged or stale cache entry: drop it and fall back to the vmlinux, which rewrites it
+                try {
+                    if (e instanceof SymbolsException) Files.deleteIfExists(cached);
+                } catch (IOException ignored) {
+                    // refused again next time
+                }
             }
         }
         VmlinuxSymbols v = VmlinuxSymbols.open(path, true);

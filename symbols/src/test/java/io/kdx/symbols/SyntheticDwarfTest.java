@@ -188,6 +188,38 @@ class SyntheticDwarfTest {
         assertTrue(x.getMessage().contains("version 9"), x.getMessage());
     }
 
+    /** Issue #12: a pack is checked at open, its checksum and every section's bounds; damage is refused naming the file. */
+    @Test
+    void damagedPacksAreRefusedAtOpen(@TempDir Path dir) throws Exception {
+        Path v = write("vmlinux", elf(dwarf5()));
+        Path p = dir.resolve("x.kdxsym");
+        try (VmlinuxSymbols vm = VmlinuxSymbols.open(v)) {
+            PackWriter.write(vm, p);
+        }
+        byte[] good = Files.readAllBytes(p);
+        try (KernelSymbols k = KernelSymbols.open(p)) {
+            assertEquals(io.kdx.symbols.pack.PackFormat.VERSION, ((PackSymbols) k).formatVersion());
+        }
+        java.util.Random r = new java.util.Random(3);
+        for (int n = 0; n < 200; n++) {
+            byte[] b = good.clone();
+            int at = r.nextInt(b.length);
+            b[at] ^= (byte) (1 << r.nextInt(8));
+            Files.write(p, b);
+            SymbolsException x = assertThrows(SymbolsException.class, () -> KernelSymbols.open(p).close(), "byte " + at);
+            assertTrue(x.getMessage().startsWith(p.toString()), x.getMessage());
+        }
+        // older versions have no checksum: their bounds are still checked (a zeroed length, a zeroed offset)
+        for (int field : new int[] {8, 16}) {
+            byte[] b = good.clone();
+            b[8] = 2;
+            for (int i = 0; i < 8; i++) b[32 + 24 * 3 + field + i] = 0;
+            Files.write(p, b);
+            SymbolsException x = assertThrows(SymbolsException.class, () -> KernelSymbols.open(p).close());
+            assertTrue(x.getMessage().contains("damaged symbol pack"), x.getMessage());
+        }
+    }
+
     @Test
     void compressedDebugSectionsReadLikePlainOnes() throws Exception {
         DwarfBuilder d = dwarf5();

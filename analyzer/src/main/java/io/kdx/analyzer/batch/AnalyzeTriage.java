@@ -40,7 +40,9 @@ public final class AnalyzeTriage implements Triage, AutoCloseable {
                 Diagnosis d = Analyzer.analyze(kernel);
                 @SuppressWarnings("unchecked")
                 List<Map<String, Object>> findings = (List<Map<String, Object>>) JsonReport.of(d).get("findings");
-                return new BatchResult(name, d.release(), d.verdict(), findings, d.seconds(), null);
+                var md = dump.metadata();
+                return new BatchResult(name, d.release(), d.verdict(), findings, md.incomplete(), md.truncated(),
+                        d.unreadable(), d.seconds(), null);
             }
         }
     }

@@ -74,9 +74,22 @@ public final class Archives {
             }
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(archive.toString())) throw e;
-            throw new IOException(archive + ": damaged archive (" + e.getMessage() + ")");
+            throw new IOException(archive + ": damaged archive: " + what(e));
+        } catch (RuntimeException e) { // commons-compress reports some malformed headers unchecked
+            throw new IOException(archive + ": damaged archive: " + what(e));
         }
         throw new IOException(archive + ": holds no dump (no entry starts with a kdump, flattened or ELF signature)");
+    }
+
+    /** What is wrong, in words, when the library gave no message (a bare EOFException on a cut stream). */
+    static String what(Exception e) {
+        if (e instanceof java.io.EOFException) {
+            return "it ends in the middle" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")") + " (truncated?)";
+        }
+        if (e.getMessage() != null && !e.getMessage().isBlank()) return e.getMessage();
+        Throwable c = e.getCause();
+        if (c != null && c.getMessage() != null) return c.getMessage();
+        return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     }
 
     record Extracted(String entry, Path file) {}

@@ -20,8 +20,8 @@ final class BatchInputs {
             if (!Files.exists(p)) throw new java.nio.file.NoSuchFileException(p.toString());
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p, MAX_DEPTH)) {
-                    s.filter(Files::isRegularFile).filter(BatchInputs::candidate).sorted()
-                            .forEach(f -> out.add(new BatchInput(f, null)));
+                    // every regular file found gets a line, a dump or not ("not a crash dump")
+                    s.filter(Files::isRegularFile).sorted().forEach(f -> out.add(new BatchInput(f, null)));
                 }
             } else {
                 out.add(new BatchInput(p, null));
@@ -30,14 +30,4 @@ final class BatchInputs {
         return out;
     }
 
-    /** Inside a directory, a file is a candidate when it is an archive or starts like a dump. */
-    private static boolean candidate(Path f) {
-        if (Archives.isArchive(f)) return true;
-        try (var in = Files.newInputStream(f)) {
-            byte[] head = in.readNBytes(16);
-            return Archives.looksLikeDump(head, head.length);
-        } catch (IOException e) {
-            return true; // let the worker report why it cannot be read
-        }
-    }
 }

@@ -63,9 +63,9 @@ public final class BatchRunner {
     private BatchResult one(BatchInput in) {
         long t0 = System.nanoTime();
         Path tmp = null;
+        Path file = in.file();
+        String name = in.name();
         try {
-            Path file = in.file();
-            String name = in.name();
             if (Archives.isArchive(file)) {
                 tmp = Files.createTempDirectory("kdx-batch-");
                 Archives.Extracted x = Archives.extractDump(file, tmp);
@@ -73,10 +73,14 @@ public final class BatchRunner {
                 name = in.file() + "!" + x.entry();
             }
             BatchResult r = triage.triage(file, name);
-            return new BatchResult(name, r.release(), r.verdict(), r.findings(), seconds(t0), r.error());
+            return new BatchResult(name, r.release(), r.verdict(), r.findings(), r.incomplete(), r.truncated(), r.unreadable(),
+                    seconds(t0), r.error());
         } catch (Throwable e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-            return new BatchResult(in.name(), null, null, List.of(), seconds(t0), msg.lines().findFirst().orElse(msg));
+            msg = msg.lines().findFirst().orElse(msg);
+            // an entry's copy is a temporary file: name the entry as the user knows it, archive!entry
+            if (!file.equals(in.file())) msg = msg.replace(file.toString(), name);
+            return BatchResult.failure(name, seconds(t0), msg);
         } finally {
             if (tmp != null) deleteQuietly(tmp);
         }

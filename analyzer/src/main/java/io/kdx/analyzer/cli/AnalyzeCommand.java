@@ -80,7 +80,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             else out.print(TextReport.of(d, stacks));
             out.flush();
-            return ExitCodes.OK;
+            // the task list, the mounts or the log could not be read: the verdict says so, and so does the exit code
+            return d.analyzed() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
         }
     }
 

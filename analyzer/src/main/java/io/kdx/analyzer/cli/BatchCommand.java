@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
  * {@code kdx batch PATH... [--jobs N] [--json]}: {@code kdx analyze} over many dumps in parallel.
  * With --json, one JSON object per line and dump (dump, release, verdict, findings, seconds, error)
  * on stdout, the summary on stderr; otherwise a line per dump and the summary table on stdout.
- * Exit code 0 when every dump was analyzed, 3 when any could not be.
+ * Exit code 0 when every dump was analyzed, 3 when any could not be, else 4 when any was incomplete
+ * or truncated.
  */
 @Command(name = "batch", description = "Analyzes many dumps (files, directories, .tar/.tar.gz/.tar.xz/.tar.zst archives) in parallel.")
 public final class BatchCommand implements Callable<Integer> {
@@ -57,11 +58,13 @@ public final class BatchCommand implements Callable<Integer> {
         PrintStream summaryTo = json ? err : out;
         if (!json && progress != BatchRunner.Progress.NONE) results.forEach(r -> out.println(line(r)));
         summaryTo.print(summary(results, seconds));
-        return results.stream().anyMatch(BatchResult::failed) ? ExitCodes.BAD_INPUT : ExitCodes.OK;
+        if (results.stream().anyMatch(BatchResult::failed)) return ExitCodes.BAD_INPUT;
+        return results.stream().anyMatch(BatchResult::partial) ? ExitCodes.INCOMPLETE_DUMP : ExitCodes.OK;
     }
 
     private static String line(BatchResult r) {
-        String what = r.failed() ? "ERROR  " + r.error() : r.verdict();
+        String what = r.failed() ? "ERROR  " + r.error()
+                : (r.partial() ? "(" + (Boolean.TRUE.equals(r.truncated()) ? "truncated" : "incomplete") + " dump) " : "") + r.verdict();
         return String.format("%7.2fs  %-24s  %s%n         %s", r.seconds(), r.release() == null ? "-" : r.release(), r.dump(),
                 what == null ? "" : what.lines().findFirst().orElse(""));
     }

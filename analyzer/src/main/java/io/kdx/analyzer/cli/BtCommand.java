@@ -33,7 +33,8 @@ public final class BtCommand extends KernelCommand {
 
     @Override
     protected int run(Kernel kernel) throws Exception {
-        List<TaskInfo> all = Tasks.list(kernel);
+        Tasks.Result walked = Tasks.walk(kernel);
+        List<TaskInfo> all = walked.tasks();
         List<TaskInfo> chosen = new ArrayList<>();
         for (int pid : pids) {
             boolean found = false;
@@ -51,6 +52,21 @@ public final class BtCommand extends KernelCommand {
         if (chosen.isEmpty()) {
             for (TaskInfo t : all) if (t.panicTask()) chosen.add(t);
             if (chosen.isEmpty()) for (TaskInfo t : all) if (t.active()) chosen.add(t);
+        }
+        // what bt could not read is said, and exits 4 (issue #12: bt -a printed nothing, exit 0)
+        boolean lost = false;
+        boolean cpusMatter = active || allTasks || pids.isEmpty();
+        for (String n : walked.notes()) {
+            boolean cpuNote = n.startsWith("current task of CPU ") || n.startsWith("runqueue of CPU ") || n.startsWith("panic_cpu ");
+            if (allTasks || cpusMatter && cpuNote) {
+                System.err.println("kdx: note: " + n);
+                lost = true;
+            }
+        }
+        if (chosen.isEmpty()) {
+            System.err.println("kdx: " + dumpPath + ": no " + (active ? "active " : allTasks ? "" : "panic or active ")
+                    + "task could be read" + (walked.notes().isEmpty() ? "" : ": " + walked.notes().getFirst()));
+            return ExitCodes.INCOMPLETE_DUMP;
         }
         PrintStream out = out();
         List<Map<String, Object>> docs = new ArrayList<>();
@@ -77,7 +93,7 @@ public final class BtCommand extends KernelCommand {
             if (bt.note() != null) out.println("    (" + bt.note() + ")");
         }
         if (json) out.println(Json.MAPPER.writeValueAsString(docs));
-        return ExitCodes.OK;
+        return lost ? ExitCodes.INCOMPLETE_DUMP : ExitCodes.OK;
     }
 
     /** crash's frame line: {@code #N [sp] function+off at address}, '?' before unreliable ones. */

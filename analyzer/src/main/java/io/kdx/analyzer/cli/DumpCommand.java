@@ -50,6 +50,7 @@ public abstract class DumpCommand implements Callable<Integer> {
             if (!Files.exists(f)) throw new DumpException(f, "no such file");
             if (Files.isDirectory(f)) throw new DumpException(f, "is a directory, not a dump file");
             if (!Files.isReadable(f)) throw new DumpException(f, "permission denied");
+            if (!Files.isRegularFile(f)) throw new DumpException(f, "not a regular file (a pipe, socket or device), not a dump file");
         }
         return Dump.open(files);
     }
@@ -57,17 +58,23 @@ public abstract class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Session session = Session.current(dumpPath);
-        if (session != null) {
-            return finish(session.dump(), run(session.dump()));
-        }
-        try (Dump dump = openDump()) {
-            return finish(dump, run(dump));
+        try {
+            if (session != null) {
+                return finish(session.dump(), run(session.dump()));
+            }
+            try (Dump dump = openDump()) {
+                return finish(dump, run(dump));
+            }
+        } catch (io.kdx.analyzer.kernel.MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
+            // the dump opened but what the command needs could not be read from it: one line, exit 4, never 70
+            System.err.println("kdx: " + dumpPath + ": could not read what " + spec.name() + " needs: " + e.getMessage());
+            return ExitCodes.INCOMPLETE_DUMP;
         }
     }
 
-    /** Exit code 4 when a command succeeded on a dump its writer marked incomplete, or that is truncated. */
+    /** Exit code 4 when a command succeeded on a dump its writer marked incomplete, that is truncated, or damaged. */
     private static int finish(Dump dump, int rc) {
-        if (rc == ExitCodes.OK && (dump.metadata().incomplete() || dump.metadata().truncated())) {
+        if (rc == ExitCodes.OK && dump.metadata().partial()) {
             return ExitCodes.INCOMPLETE_DUMP;
         }
         return rc;

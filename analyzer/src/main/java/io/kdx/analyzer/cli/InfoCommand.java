@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 + "and whether the dump is incomplete or truncated (exit code 4 when it is).",
                 "JSON keys: format, producer, compression, header_version, dump_level, page_size, max_pfn, memory_bytes, "
                         + "present_pages, zero_pages, excluded_pages, lost_pages, cpus, prstatus_notes, qemu_notes, sysname, "
-                        + "nodename, release, build_id, identity_from, version, machine, timestamp, crash_time, vmcoreinfo_keys, incomplete, truncated, files."})
+                        + "nodename, release, build_id, identity_from, version, machine, timestamp, crash_time, vmcoreinfo_keys, incomplete, truncated, damage, files."})
 public final class InfoCommand extends DumpCommand {
 
     @Override
@@ -77,6 +77,7 @@ public final class InfoCommand extends DumpCommand {
         m.put("vmcoreinfo_keys", new ArrayList<>(vi.entries().keySet()));
         m.put("incomplete", md.incomplete());
         m.put("truncated", md.truncated());
+        m.put("damage", md.damage());
         List<String> files = new ArrayList<>();
         for (var f : md.files()) files.add(f.toString());
         m.put("files", files);
@@ -108,6 +109,7 @@ public final class InfoCommand extends DumpCommand {
         out.printf("vmcoreinfo:     %s%n", vi.isEmpty() ? "none in the dump" : vi.entries().size() + " keys: " + String.join(" ", vi.entries().keySet()));
         out.printf("incomplete:     %s%n", md.incomplete() ? "yes (the writer marked the dump incomplete)" : "no");
         out.printf("truncated:      %s%n", md.truncated() ? "yes (the file ends before data its headers describe)" : "no");
+        for (String d : md.damage()) out.printf("damaged:        %s%n", d);
         return ExitCodes.OK;
     }
 

@@ -43,8 +43,9 @@ public final class LogCommand extends KernelCommand {
             for (LogRecord r : log.records()) sb.append(DmesgFormat.line(r)).append('\n');
             out.print(sb);
             out.flush();
-            for (String p : log.problems()) System.err.println("kdx: " + p);
+            for (String p : log.problems()) System.err.println("kdx: " + dumpPath + ": " + p);
         }
-        return log.records().isEmpty() && !log.problems().isEmpty() ? ExitCodes.BAD_INPUT : ExitCodes.OK;
+        // a log that cannot be read is an incomplete answer from a dump that opened, as for every other command: 4
+        return log.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
     }
 }

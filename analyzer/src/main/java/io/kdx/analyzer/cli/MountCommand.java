@@ -30,7 +30,7 @@ public final class MountCommand extends KernelCommand {
             doc.put("freeze_field", "super_block." + f.field() + " (" + f.width() + " bytes)");
             doc.put("problems", r.problems());
             out.println(Json.MAPPER.writeValueAsString(doc));
-            return ExitCodes.OK;
+            return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
         }
         out.printf("%-16s  %-16s  %-10s %-20s %-22s %s%n", "MOUNT", "SUPERBLK", "TYPE", "DEVNAME", "FROZEN", "DIRNAME");
         long ns = -1;
@@ -40,8 +40,9 @@ public final class MountCommand extends KernelCommand {
             out.printf("%016x  %016x  %-10s %-20s %-22s %s%n", m.mount(), m.superBlock(), m.fstype(), m.device(),
                     m.frozenName() == null ? "?" : m.frozenName(), m.mountpoint());
         }
-        for (String p : r.problems()) System.err.println("kdx: " + p);
-        return ExitCodes.OK;
+        for (String p : r.problems()) System.err.println("kdx: " + dumpPath + ": " + p);
+        return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP; // what was not read was said: 4
+
     }
 
     static Map<String, Object> row(MountInfo m) {

@@ -54,8 +54,11 @@ public final class PagesCommand extends DumpCommand {
             threads[t] = Thread.ofPlatform().start(() -> {
                 MemorySegment buf = Arena.ofAuto().allocate(ps, 64);
                 long n = 0, z = 0, l = 0, bad = 0, sum = 0;
-                for (long c; (c = next.getAndAdd(CHUNK)) < max; ) {
+                for (long c0; (c0 = next.get()) < max; ) {
+                    // skip the holes the dump describes nothing in (a sparse ELF: costs follow what it holds)
+                    long c = Math.min(max, Math.max(c0, dump.nextDescribedPfn(c0)));
                     long end = Math.min(max, c + CHUNK);
+                    if (!next.compareAndSet(c0, end)) continue;
                     for (long pfn = c; pfn < end; pfn++) {
                         PageState st;
                         try {

@@ -42,7 +42,11 @@ public final class PsCommand extends KernelCommand {
             for (TaskInfo t : tasks) out.println(line(t));
             for (String n : r.notes()) System.err.println("kdx: note: " + n);
         }
-        return ExitCodes.OK;
+        if (r.listBroken()) {
+            System.err.println("kdx: " + dumpPath + ": the task list could not be read in full: " + tasks.size() + " tasks listed");
+        }
+        // whatever could not be read (a task, a CPU's idle task and active mark) was said: exit 4
+        return r.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
     }
 
     static String line(TaskInfo t) {

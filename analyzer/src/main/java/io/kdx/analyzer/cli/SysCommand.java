@@ -41,10 +41,10 @@ public final class SysCommand extends KernelCommand {
             o.put("panic", s.panic());
             o.put("problems", s.problems());
             out.println(Json.MAPPER.writeValueAsString(o));
-            return ExitCodes.OK;
+            return s.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
         }
         out.print(SysText.render(s));
-        for (String p : s.problems()) System.err.println("kdx: " + p);
-        return ExitCodes.OK;
+        for (String p : s.problems()) System.err.println("kdx: " + dumpPath + ": " + p);
+        return s.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP; // what was not read was said: 4
     }
 }

@@ -54,10 +54,14 @@ public final class Analyzer {
     public static Diagnosis analyze(Kernel k) {
         long t0 = System.nanoTime();
         List<String> unreadable = new ArrayList<>(k.notes());
+        List<String> notAnalyzed = new ArrayList<>(); // what the verdict cannot stand on (issue #12)
         describeDump(k, unreadable);
 
         KernelLog log = KernelLogs.read(k);
         unreadable.addAll(log.problems());
+        if (log.records().isEmpty()) {
+            notAnalyzed.add("the kernel log could not be read" + (log.problems().isEmpty() ? "" : " (" + log.problems().getFirst() + ")"));
+        }
 
         Tasks.Result tr;
         try {
@@ -65,8 +69,14 @@ public final class Analyzer {
         } catch (MemoryFault | MissingTypeException e) {
             tr = new Tasks.Result(List.of(), List.of());
             unreadable.add("the task list is unreadable, so no task, stack or waiter is known: " + e.getMessage());
+            notAnalyzed.add("the task list could not be read (" + e.getMessage() + ")");
         }
         unreadable.addAll(tr.notes());
+        if (notAnalyzed.stream().noneMatch(n -> n.startsWith("the task list")) && tr.listBroken()) {
+            String why = tr.notes().stream().filter(n -> n.startsWith("init_task.tasks: ")).findFirst()
+                    .orElse(tr.notes().isEmpty() ? "no process on init_task.tasks" : tr.notes().getFirst());
+            notAnalyzed.add("the task list could not be read in full (" + why + "; " + tr.tasks().size() + " tasks read)");
+        }
         Map<Long, TaskInfo> byAddr = new HashMap<>();
         Map<Integer, TaskInfo> byPid = new HashMap<>();
         for (TaskInfo t : tr.tasks()) {
@@ -80,7 +90,7 @@ public final class Analyzer {
         for (TaskInfo t : dState) stacks.put(t.task(), blocked(k, wchan, t, List.of(), false));
 
         List<Finding> findings = new ArrayList<>();
-        List<Finding.FrozenFilesystem> frozen = frozen(k, tr.tasks(), byAddr, stacks, wchan, unreadable);
+        List<Finding.FrozenFilesystem> frozen = frozen(k, tr.tasks(), byAddr, stacks, wchan, unreadable, notAnalyzed);
         findings.addAll(frozen);
 
         AuditState audit = Audit.read(k);
@@ -97,9 +107,9 @@ public final class Analyzer {
         Finding.Panic panic = panic(k, log, tr.tasks(), wchan);
         if (panic != null) findings.add(0, panic);
 
-        String verdict = Verdict.of(findings, audit);
+        String verdict = Verdict.of(findings, audit, notAnalyzed, k.dump().metadata().damage());
         return new Diagnosis(verdict, findings, audit, tr.tasks().size(), dState.size(), k.release(),
-                k.dump().path().toString(), unreadable, (System.nanoTime() - t0) / 1e9);
+                k.dump().path().toString(), unreadable, (System.nanoTime() - t0) / 1e9, List.copyOf(notAnalyzed));
     }
 
     static BlockedTask blocked(Kernel k, WaitChannel wchan, TaskInfo t, List<String> chain, boolean proven) {
@@ -122,7 +132,7 @@ public final class Analyzer {
     }
 
     static List<Finding.FrozenFilesystem> frozen(Kernel k, List<TaskInfo> tasks, Map<Long, TaskInfo> byAddr,
-            Map<Long, BlockedTask> stacks, WaitChannel wchan, List<String> unreadable) {
+            Map<Long, BlockedTask> stacks, WaitChannel wchan, List<String> unreadable, List<String> notAnalyzed) {
         List<Finding.FrozenFilesystem> out = new ArrayList<>();
         Mounts.Result mr;
         FreezeLevel freeze;
@@ -131,9 +141,13 @@ public final class Analyzer {
             mr = Mounts.list(k);
         } catch (MemoryFault | MissingTypeException e) {
             unreadable.add("mounts unreadable, frozen filesystems unknown: " + e.getMessage());
+            notAnalyzed.add("the mounts could not be read (" + e.getMessage() + ")");
             return out;
         }
         unreadable.addAll(mr.problems());
+        if (mr.mounts().isEmpty()) {
+            notAnalyzed.add("no mount could be read" + (mr.problems().isEmpty() ? "" : " (" + mr.problems().getFirst() + ")"));
+        }
         Map<Long, List<MountInfo>> bySb = new LinkedHashMap<>();
         for (MountInfo m : mr.mounts()) if (m.isFrozen()) bySb.computeIfAbsent(m.superBlock(), x -> new ArrayList<>()).add(m);
 
@@ -156,7 +170,18 @@ public final class Analyzer {
                 List<String> chain = chain(k, w, sb, first, t);
                 BlockedTask b;
                 if (t == null) {
-                    b = new BlockedTask(-1, null, w.task(), "??", null, -1, List.of(), "task not in the task list", chain, true);
+                    // not in the (broken) task list: the wait queue's entry names the task_struct; read it there
+                    try {
+                        TaskInfo found = Tasks.readOne(k, w.task());
+                        chain = chain(k, w, sb, first, found);
+                        BlockedTask s = blocked(k, wchan, found, chain, true);
+                        b = new BlockedTask(s.pid(), s.comm(), s.task(), s.state(), s.waitingIn(), s.blockedSeconds(), s.frames(),
+                                "found through the freeze wait queue, not the task list" + (s.stackNote() == null ? "" : "; " + s.stackNote()),
+                                chain, true);
+                    } catch (MemoryFault | MissingTypeException x) {
+                        b = new BlockedTask(-1, null, w.task(), "??", null, -1, List.of(),
+                                "on the freeze wait queue but not in the task list, and unreadable: " + x.getMessage(), chain, true);
+                    }
                 } else {
                     BlockedTask s = stacks.get(t.task());
                     b = s != null ? withChain(s, chain) : blocked(k, wchan, t, chain, true);
@@ -171,9 +196,11 @@ public final class Analyzer {
                 }
             }
             blocked.sort(Comparator.comparingInt(BlockedTask::pid));
-            List<Map.Entry<Long, String>> mounts = ms.stream().map(m -> Map.entry(m.mount(), String.valueOf(m.mountpoint()))).toList();
+            List<Map.Entry<Long, String>> mounts = ms.stream() // a null mount point stays null (unknown), never "null"
+                    .<Map.Entry<Long, String>>map(m -> new java.util.AbstractMap.SimpleImmutableEntry<>(m.mount(), m.mountpoint())).toList();
             List<String> remedy = new ArrayList<>();
-            remedy.add("fsfreeze -u " + first.mountpoint());
+            remedy.add(first.mountpoint() != null ? "fsfreeze -u " + first.mountpoint()
+                    : String.format("fsfreeze -u MOUNTPOINT, for the filesystem of super_block 0x%x (its mount point could not be read from the dump: find it with findmnt on the machine)", sb));
             remedy.add(freezers.isEmpty()
                     ? "find who froze it: no freezing task is visible in the dump (fsfreeze returns once the filesystem is frozen);"
                             + " check backup and snapshot agents (qemu-guest-agent guest-fsfreeze, LVM/VM snapshots, backup jobs) and their logs"
@@ -329,5 +356,6 @@ public final class Analyzer {
         }
         if (md.incomplete()) unreadable.add("the dump is marked incomplete by its writer: some pages are missing");
         if (md.truncated()) unreadable.add("the dump file is truncated: pages past its end are missing");
+        unreadable.addAll(md.damage());
     }
 }

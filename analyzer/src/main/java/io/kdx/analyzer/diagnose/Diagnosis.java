@@ -6,6 +6,21 @@ import java.util.List;
 /**
  * The whole answer of {@code kdx analyze}: a one-paragraph verdict, the findings with their
  * evidence, the audit state, and what kdx could not read (which limits what it can claim).
+ *
+ * @param notAnalyzed why kdx could not analyze the dump (the task list, the mounts or the log
+ *                    unreadable, the dump damaged), one sentence each; empty when it could. When not
+ *                    empty the verdict says so first, and {@code kdx analyze} exits with 4.
  */
 public record Diagnosis(String verdict, List<Finding> findings, AuditState audit, int tasks, int blockedTasks,
-        String release, String dump, List<String> unreadable, double seconds) {}
+        String release, String dump, List<String> unreadable, double seconds, List<String> notAnalyzed) {
+
+    public Diagnosis(String verdict, List<Finding> findings, AuditState audit, int tasks, int blockedTasks,
+            String release, String dump, List<String> unreadable, double seconds) {
+        this(verdict, findings, audit, tasks, blockedTasks, release, dump, unreadable, seconds, List.of());
+    }
+
+    /** kdx read the task list, the mounts and the log: the verdict stands on them. */
+    public boolean analyzed() {
+        return notAnalyzed.isEmpty();
+    }
+}

@@ -30,6 +30,8 @@ public final class JsonReport {
         o.put("remedy", remedy);
         o.put("audit", audit(d.audit()));
         o.put("unreadable", d.unreadable());
+        o.put("analyzed", d.analyzed());
+        o.put("not_analyzed", d.notAnalyzed());
         o.put("seconds", Math.round(d.seconds() * 1000) / 1000.0);
         return o;
     }
@@ -47,7 +49,13 @@ public final class JsonReport {
                 o.put("level_name", ff.levelName());
                 o.put("field", ff.field());
                 List<Object> ms = new ArrayList<>();
-                for (var m : ff.mounts()) ms.add(Map.of("mount", hex(m.getKey()), "mountpoint", m.getValue()));
+                for (var m : ff.mounts()) {
+                    Map<String, Object> mo = new LinkedHashMap<>();
+                    mo.put("mount", hex(m.getKey()));
+                    mo.put("mountpoint", m.getValue());
+                    if (m.getValue() == null) mo.put("unknown", Map.of("mountpoint", "the mount's dentries could not be read"));
+                    ms.add(mo);
+                }
                 o.put("mounts", ms);
                 o.put("blocked", ff.blocked().stream().map(JsonReport::task).toList());
                 o.put("suspected", ff.suspected().stream().map(JsonReport::task).toList());
@@ -56,12 +64,12 @@ public final class JsonReport {
             }
             case Finding.AuditBacklog a -> {
                 o.put("reasons", a.reasons());
-                o.put("daemon_pid", a.state().daemonPid());
+                o.put("daemon_pid", known(a.state().daemonPid()));
                 o.put("daemon_state", a.daemonState());
                 o.put("daemon", a.daemon() == null ? null : task(a.daemon()));
-                o.put("backlog", a.state().backlog());
-                o.put("backlog_limit", a.state().backlogLimit());
-                o.put("lost", a.state().lost());
+                o.put("backlog", known(a.state().backlog()));
+                o.put("backlog_limit", known(a.state().backlogLimit()));
+                o.put("lost", known(a.state().lost()));
                 Map<String, Object> log = new LinkedHashMap<>();
                 log.put("backlog_limit_exceeded", match(a.log().limitExceeded()));
                 log.put("backlog_over_limit", match(a.log().backlogOverLimit()));
@@ -81,7 +89,7 @@ public final class JsonReport {
                     g.put("longest_seconds", seconds(e.getValue().stream().mapToDouble(BlockedTask::blockedSeconds).max().orElse(-1)));
                     g.put("tasks", e.getValue().stream().map(b -> {
                         Map<String, Object> t = new LinkedHashMap<>();
-                        t.put("pid", b.pid());
+                        t.put("pid", b.pid() < 0 ? null : b.pid());
                         t.put("comm", b.comm());
                         t.put("blocked_seconds", seconds(b.blockedSeconds()));
                         return t;
@@ -93,9 +101,10 @@ public final class JsonReport {
             }
             case Finding.Panic p -> {
                 o.put("message", p.message());
-                o.put("pid", p.pid());
+                o.put("pid", p.pid() < 0 ? null : p.pid());
                 o.put("comm", p.comm());
-                o.put("cpu", p.cpu());
+                o.put("cpu", p.cpu() < 0 ? null : p.cpu());
+                if (p.pid() < 0) o.put("unknown", Map.of("pid", "the panic task is not in the task list kdx read"));
                 o.put("stack", p.frames());
             }
         }
@@ -104,7 +113,7 @@ public final class JsonReport {
 
     static Map<String, Object> task(BlockedTask b) {
         Map<String, Object> t = new LinkedHashMap<>();
-        t.put("pid", b.pid());
+        t.put("pid", b.pid() < 0 ? null : b.pid());
         t.put("comm", b.comm());
         t.put("task", hex(b.task()));
         t.put("state", b.state());
@@ -116,24 +125,64 @@ public final class JsonReport {
         for (Frame f : b.frames()) st.add((f.reliable() ? "" : "? ") + f.symbolic());
         t.put("stack", st);
         if (b.stackNote() != null) t.put("stack_note", b.stackNote());
+        Map<String, String> unknown = new LinkedHashMap<>();
+        String why = b.pid() < 0 ? (b.stackNote() != null ? b.stackNote() : "task not in the task list")
+                + String.format(": task_struct 0x%x was not read", b.task()) : null;
+        if (b.pid() < 0) unknown.put("pid", why);
+        if (b.comm() == null) unknown.put("comm", why != null ? why : "task_struct.comm unreadable");
+        if (b.blockedSeconds() < 0) unknown.put("blocked_seconds", "sched_info.last_arrival or the runqueue clock unreadable or not recorded");
+        if (!unknown.isEmpty()) t.put("unknown", unknown);
         return t;
     }
 
+    /**
+     * The audit variables; one that could not be read is null, and {@code unknown} says why beside it
+     * (issue #12: never -1 for unknown).
+     */
     static Map<String, Object> audit(AuditState a) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("enabled", a.enabled());
-        o.put("failure", a.failure());
-        o.put("daemon_pid", a.daemonPid());
-        o.put("daemon_portid", a.daemonPortid());
-        o.put("backlog_limit", a.backlogLimit());
-        o.put("backlog", a.backlog());
-        o.put("retry_queue", a.retryQueue());
-        o.put("hold_queue", a.holdQueue());
-        o.put("lost", a.lost());
-        o.put("rate_limit", a.rateLimit());
-        o.put("backlog_wait_time_jiffies", a.backlogWaitTime());
-        o.put("backlog_wait_time_actual", a.backlogWaitTimeActual());
+        Map<String, String> unknown = new LinkedHashMap<>();
+        auditField(o, unknown, a, "enabled", a.enabled(), "audit_enabled");
+        auditField(o, unknown, a, "failure", a.failure(), "audit_failure");
+        auditField(o, unknown, a, "daemon_pid", a.daemonPid(), "audit daemon");
+        auditField(o, unknown, a, "daemon_portid", a.daemonPortid(), "audit daemon");
+        auditField(o, unknown, a, "backlog_limit", a.backlogLimit(), "audit_backlog_limit");
+        auditField(o, unknown, a, "backlog", a.backlog(), "audit_queue", "audit_skb_queue");
+        auditField(o, unknown, a, "retry_queue", a.retryQueue(), "audit_retry_queue");
+        auditField(o, unknown, a, "hold_queue", a.holdQueue(), "audit_hold_queue", "audit_skb_hold_queue");
+        auditField(o, unknown, a, "lost", a.lost(), "audit_lost");
+        auditField(o, unknown, a, "rate_limit", a.rateLimit(), "audit_rate_limit");
+        auditField(o, unknown, a, "backlog_wait_time_jiffies", a.backlogWaitTime(), "audit_backlog_wait_time ");
+        auditField(o, unknown, a, "backlog_wait_time_actual", a.backlogWaitTimeActual(), "audit_backlog_wait_time_actual");
+        o.put("unknown", unknown);
         return o;
+    }
+
+    private static void auditField(Map<String, Object> o, Map<String, String> unknown, AuditState a, String key, long value,
+            String... symbols) {
+        if (value >= 0) {
+            o.put(key, value);
+            return;
+        }
+        o.put(key, null);
+        String why = null;
+        for (String p : a.problems()) {
+            for (String sym : symbols) {
+                if ((p + " ").contains(sym.endsWith(" ") ? sym : sym + " ") || p.contains(sym + ":")) {
+                    why = p;
+                    break;
+                }
+            }
+            if (why != null) break;
+        }
+        if (why == null && key.equals("backlog_wait_time_actual")) why = "no audit_backlog_wait_time_actual in this kernel (5.9 added it)";
+        if (why == null && key.equals("retry_queue")) why = "no audit_retry_queue in this kernel (4.11 added it)";
+        unknown.put(key, why != null ? why : "unreadable");
+    }
+
+    /** A count that is -1 when unknown: null instead. */
+    static Object known(long v) {
+        return v < 0 ? null : v;
     }
 
     static Map<String, Object> match(LogMatch m) {

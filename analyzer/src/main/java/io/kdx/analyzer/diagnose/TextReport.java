@@ -81,15 +81,17 @@ public final class TextReport {
     static String auditLine(AuditState a) {
         if (a.enabled() < 0) return "unknown (audit_enabled unreadable)";
         if (a.enabled() == 0) return "disabled";
-        return String.format("enabled; daemon pid %s; backlog %s of limit %s; lost %s", a.daemonPid() == 0 ? "none" : String.valueOf(a.daemonPid()),
-                a.backlog(), a.backlogLimit(), a.lost());
+        return String.format("enabled; daemon pid %s; backlog %s of limit %s; lost %s", a.daemonPid() == 0 ? "none" : n(a.daemonPid()),
+                n(a.backlog()), n(a.backlogLimit()), n(a.lost()));
     }
 
     static void frozen(StringBuilder o, Finding.FrozenFilesystem f, boolean stacks) {
-        o.append(String.format("%nFrozen filesystem %s%n", f.mountpoint()));
+        o.append(String.format("%nFrozen filesystem %s%n", f.mountpoint() != null ? f.mountpoint() : String.format("of super_block 0x%x (mount point unreadable)", f.superBlock())));
         o.append(String.format("  super_block 0x%x  %s on %s  level %d %s  (%s)%n", f.superBlock(), f.fstype(), f.device(),
                 f.level(), f.levelName(), f.field()));
-        for (var m : f.mounts()) o.append(String.format("  mounted at %s (mount 0x%x)%n", m.getValue(), m.getKey()));
+        for (var m : f.mounts()) {
+            o.append(String.format("  mounted at %s (mount 0x%x)%n", m.getValue() != null ? m.getValue() : "(mount point unreadable)", m.getKey()));
+        }
         if (f.blocked().isEmpty()) {
             o.append("  no task is queued on its freeze wait queues\n");
         } else {
@@ -101,7 +103,7 @@ public final class TextReport {
                 queues.add(q);
                 int dot = q.indexOf(" ."), paren = q.indexOf(" (", Math.max(dot, 0));
                 String name = dot < 0 ? "?" : q.substring(dot + 2, paren < 0 ? q.length() : paren);
-                o.append(String.format("    %7d  %-16s %-24s %9s  %s%n", b.pid(), b.comm(), b.waitingIn() == null ? "?" : b.waitingIn(),
+                o.append(String.format("    %7s  %-16s %-24s %9s  %s%n", pid(b), comm(b), b.waitingIn() == null ? "?" : b.waitingIn(),
                         b.blockedSeconds() < 0 ? "?" : String.format("%.1f s", b.blockedSeconds()), name));
                 for (String c : b.chain()) {
                     if (!c.startsWith("open on it: ")) continue;
@@ -125,7 +127,7 @@ public final class TextReport {
     }
 
     static void task(StringBuilder o, BlockedTask b) {
-        o.append(String.format("    %7d  %-16s %-24s %9s%n", b.pid(), b.comm(), b.waitingIn() == null ? "?" : b.waitingIn(),
+        o.append(String.format("    %7s  %-16s %-24s %9s%n", pid(b), comm(b), b.waitingIn() == null ? "?" : b.waitingIn(),
                 b.blockedSeconds() < 0 ? "?" : String.format("%.1f s", b.blockedSeconds())));
     }
 
@@ -164,15 +166,29 @@ public final class TextReport {
     }
 
     static void auditState(StringBuilder o, AuditState a) {
-        o.append("\nAudit: nothing wrong\n");
+        o.append(a.enabled() < 0 || a.lost() < 0 || a.backlog() < 0 ? "\nAudit: unknown (its variables could not all be read)\n" : "\nAudit: nothing wrong\n");
         auditVariables(o, a);
     }
 
     static void auditVariables(StringBuilder o, AuditState a) {
-        o.append(String.format("  audit_enabled %d, auditd pid %d, audit_backlog_limit %d, backlog (audit_queue) %d, audit_lost %d%n",
-                a.enabled(), a.daemonPid(), a.backlogLimit(), a.backlog(), a.lost()));
-        o.append(String.format("  audit_backlog_wait_time %d jiffies, retry queue %d, hold queue %d, audit_failure %d%n",
-                a.backlogWaitTime(), a.retryQueue(), a.holdQueue(), a.failure()));
+        o.append(String.format("  audit_enabled %s, auditd pid %s, audit_backlog_limit %s, backlog (audit_queue) %s, audit_lost %s%n",
+                n(a.enabled()), n(a.daemonPid()), n(a.backlogLimit()), n(a.backlog()), n(a.lost())));
+        o.append(String.format("  audit_backlog_wait_time %s jiffies, retry queue %s, hold queue %s, audit_failure %s%n",
+                n(a.backlogWaitTime()), n(a.retryQueue()), n(a.holdQueue()), n(a.failure())));
+    }
+
+    /** A value kdx could not read is "unknown" (the reason is listed under what could not be read), never -1. */
+    static String n(long v) {
+        return v < 0 ? "unknown" : String.valueOf(v);
+    }
+
+    /** A waiter kdx found on a queue but not in the task list: no pid, the task_struct address instead. */
+    static String pid(BlockedTask b) {
+        return b.pid() < 0 ? "?" : String.valueOf(b.pid());
+    }
+
+    static String comm(BlockedTask b) {
+        return b.comm() != null ? b.comm() : b.pid() < 0 ? String.format("(task 0x%x, not read)", b.task()) : "?";
     }
 
     static void hung(StringBuilder o, Finding.HungTasks h) {

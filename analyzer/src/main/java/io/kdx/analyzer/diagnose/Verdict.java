@@ -9,6 +9,37 @@ final class Verdict {
     private Verdict() {}
 
     static String of(List<Finding> findings, AuditState audit) {
+        return of(findings, audit, List.of(), List.of());
+    }
+
+    /**
+     * Never a clean verdict from nothing (issue #12): when the task list, the mounts or the log could
+     * not be read, the verdict opens by saying kdx could not analyze the dump and why, and what it
+     * did find follows as "what it could read"; a damaged dump is said to be damaged first.
+     */
+    static String of(List<Finding> findings, AuditState audit, List<String> notAnalyzed, List<String> damage) {
+        String found = found(findings, audit);
+        List<String> head = new ArrayList<>();
+        if (!damage.isEmpty()) {
+            head.add("The dump is damaged (" + damage.size() + (damage.size() == 1 ? " fault" : " faults")
+                    + " in its own structure, listed below): what kdx read from it may be wrong.");
+        }
+        if (!notAnalyzed.isEmpty()) {
+            head.add("kdx could not analyze this dump: " + String.join("; ", notAnalyzed) + ".");
+            if (found == null) {
+                head.add("Nothing is known to be wrong or right with the machine: it was not read.");
+            } else {
+                head.add("What it could read: " + found);
+            }
+            return String.join(" ", head);
+        }
+        if (found == null) found = "No frozen filesystem, no panic, no task in uninterruptible sleep, and no audit trouble: kdx finds nothing wrong in this dump.";
+        head.add(found);
+        return String.join(" ", head);
+    }
+
+    /** The sentences the findings back, or null when there is none. */
+    private static String found(List<Finding> findings, AuditState audit) {
         List<String> s = new ArrayList<>();
         Finding.AuditBacklog auditF = null;
         Finding.HungTasks hung = null;
@@ -24,8 +55,12 @@ final class Verdict {
         }
         for (Finding.FrozenFilesystem f : frozen) {
             StringBuilder b = new StringBuilder();
-            b.append("The filesystem ").append(f.mountpoint()).append(" (").append(f.fstype()).append(" on ").append(f.device())
-                    .append(") is frozen (").append(f.levelName()).append(")");
+            // what could not be read is said, never printed as "null"
+            b.append("The filesystem ").append(f.mountpoint() != null ? f.mountpoint()
+                            : String.format("of super_block 0x%x (mount point unreadable)", f.superBlock()))
+                    .append(" (").append(f.fstype() != null ? f.fstype() : "type unknown").append(" on ")
+                    .append(f.device() != null ? f.device() : "an unknown device")
+                    .append(") is frozen (").append(f.levelName() != null ? f.levelName() : "level " + f.level()).append(")");
             if (f.blocked().isEmpty()) {
                 b.append("; no task is queued waiting for it.");
             } else {
@@ -58,16 +93,19 @@ final class Verdict {
             s.add(hung.count() + (hung.count() == 1 ? " task is" : " tasks are") + " in uninterruptible sleep (D), "
                     + top.getValue().size() + " of them in " + top.getKey() + "; no frozen filesystem.");
         }
-        if (s.isEmpty()) {
-            return "No frozen filesystem, no panic, no task in uninterruptible sleep, and no audit trouble: kdx finds nothing wrong in this dump.";
-        }
+        if (s.isEmpty()) return null;
         if (frozen.isEmpty() && hung == null && findings.stream().noneMatch(f -> f instanceof Finding.Panic)) s.add("No frozen filesystem.");
         return String.join(" ", s);
     }
 
     static String names(List<BlockedTask> ts, int max) {
         List<String> n = new ArrayList<>();
-        for (int i = 0; i < ts.size() && i < max; i++) n.add(ts.get(i).comm() + " (pid " + ts.get(i).pid() + ")");
+        for (int i = 0; i < ts.size() && i < max; i++) {
+            BlockedTask t = ts.get(i);
+            // a waiter found on the queue whose task_struct could not be read: its address, never "null (pid -1)"
+            n.add(t.pid() < 0 || t.comm() == null ? String.format("task_struct 0x%x (not in the task list kdx read)", t.task())
+                    : t.comm() + " (pid " + t.pid() + ")");
+        }
         if (ts.size() > max) n.add("and " + (ts.size() - max) + " more");
         return String.join(", ", n);
     }

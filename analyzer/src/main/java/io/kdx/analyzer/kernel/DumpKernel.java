@@ -80,9 +80,11 @@ final class DumpKernel implements Kernel {
             try {
                 inDump = readCString(lb, Math.min(banner.length() + 1, 512));
             } catch (MemoryFault f) {
+                // an unreadable banner page says the dump is damaged or filtered, not that the vmlinux is wrong
                 inDump = null;
+                notes.add("linux_banner unreadable, so the symbols could not be checked against the dump: " + f.getMessage());
             }
-            if (inDump == null || !banner.startsWith(inDump.strip()) && !inDump.startsWith(banner.strip())) {
+            if (inDump != null && !banner.startsWith(inDump.strip()) && !inDump.startsWith(banner.strip())) {
                 notes.add("linux_banner in the dump does not match " + symbols.source() + ": wrong vmlinux or wrong KASLR offset");
             }
         }
@@ -149,7 +151,7 @@ final class DumpKernel implements Kernel {
 
     private MemoryFault fault(long vaddr, long p) {
         if (p == AddressTranslator.TABLE_UNREADABLE) {
-            return new MemoryFault(vaddr, null, "a page-table page for this address is not in the dump");
+            return new MemoryFault(vaddr, null, "a page-table page for this address is unreadable (not in the dump, or corrupt)");
         }
         return new MemoryFault(vaddr, null, "not mapped by the kernel page tables");
     }

@@ -149,10 +149,10 @@ public final class PhysicalMemory {
             try {
                 if (bufs[i] == null) bufs[i] = MemorySegment.ofArray(new byte[pageSize]);
                 st = dump.readPage(pfn, bufs[i]);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Dump.readPage raises a corrupt page's DumpException undeclared
                 pfns[i] = -1;
                 VERSION.setRelease(versions, i, v + 2);
-                throw e;
+                throw corrupt(vaddr, paddr, e);
             }
             if (!st.readable()) {
                 pfns[i] = -1;
@@ -163,7 +163,12 @@ public final class PhysicalMemory {
             return bufs[i];
         }
         MemorySegment s = scratch.get();
-        PageState st = dump.readPage(pfn, s);
+        PageState st;
+        try {
+            st = dump.readPage(pfn, s);
+        } catch (Exception e) {
+            throw corrupt(vaddr, paddr, e);
+        }
         if (!st.readable()) throw fault(vaddr, paddr, st);
         return s;
     }
@@ -174,11 +179,28 @@ public final class PhysicalMemory {
         VERSION.setRelease(versions, i, v + 1);
     }
 
+    /**
+     * One corrupt page (a bad descriptor, data that does not decompress) is one unreadable page, as a
+     * filtered one is: the analysis goes on and names it. Anything but a {@link DumpException} is a bug
+     * and is rethrown.
+     */
+    private static RuntimeException corrupt(long vaddr, long paddr, Exception e) {
+        if (!(e instanceof io.kdx.dump.DumpException)) {
+            if (e instanceof RuntimeException r) return r;
+            return new IllegalStateException(e);
+        }
+        String msg = e.getMessage();
+        int colon = msg.indexOf(": "); // drop the file name the dump's message starts with: the report names the dump once
+        return new MemoryFault(vaddr, PageState.CORRUPT, String.format("physical 0x%x corrupt in the dump (%s)", paddr,
+                colon > 0 ? msg.substring(colon + 2) : msg));
+    }
+
     static MemoryFault fault(long vaddr, long paddr, PageState st) {
         String why = switch (st) {
             case EXCLUDED -> "filtered out of the dump (makedumpfile -d)";
             case LOST -> "lost: the dump is incomplete";
             case NOT_IN_DUMP -> "beyond the memory the dump describes";
+            case CORRUPT -> "corrupt in the dump";
             default -> st.toString();
         };
         return new MemoryFault(vaddr, st, String.format("physical 0x%x %s", paddr, why));

@@ -22,15 +22,20 @@ public final class SysText {
         m.put("CPUS", s.cpus() + (s.cpusOffline() > 0 ? " [OFFLINE: " + s.cpusOffline() + "]" : ""));
         m.put("DATE", date(s.dateSeconds()));
         m.put("UPTIME", uptime(s.uptimeSeconds()));
-        m.put("LOAD AVERAGE", String.format(Locale.ROOT, "%.2f, %.2f, %.2f", l[0], l[1], l[2]));
+        m.put("LOAD AVERAGE", l[0] < 0 ? "(unknown)" : String.format(Locale.ROOT, "%.2f, %.2f, %.2f", l[0], l[1], l[2]));
         m.put("TASKS", String.valueOf(s.tasks()));
-        m.put("NODENAME", s.nodename());
-        m.put("RELEASE", s.release());
-        m.put("VERSION", s.version());
-        m.put("MACHINE", s.machine() + (s.cpuMhz() > 0 ? "  (" + s.cpuMhz() + " Mhz)" : ""));
+        m.put("NODENAME", known(s.nodename()));
+        m.put("RELEASE", known(s.release()));
+        m.put("VERSION", known(s.version()));
+        m.put("MACHINE", known(s.machine()) + (s.cpuMhz() > 0 ? "  (" + s.cpuMhz() + " Mhz)" : ""));
         m.put("MEMORY", memory(s.memoryBytes()));
         m.put("PANIC", "\"" + s.panic() + "\"");
         return m;
+    }
+
+    /** What could not be read is "(unknown)" (the reason follows on stderr), never "null" (issue #12). */
+    static String known(String v) {
+        return v == null ? "(unknown)" : v;
     }
 
     public static String render(SysInfo s) {

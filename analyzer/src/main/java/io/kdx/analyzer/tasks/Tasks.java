@@ -16,8 +16,23 @@ import java.util.List;
 public final class Tasks {
     private Tasks() {}
 
-    /** The tasks, and what went wrong while walking them. */
-    public record Result(List<TaskInfo> tasks, List<String> notes) {}
+    /**
+     * The tasks, and what went wrong while walking them. Every note is something not read: a task, a
+     * thread list, the process list itself past a point, a CPU's current task or runqueue (its idle
+     * task and active mark). {@link #complete()} is false when there is any.
+     */
+    public record Result(List<TaskInfo> tasks, List<String> notes) {
+        public boolean complete() {
+            return notes.isEmpty();
+        }
+
+        /** The walk of init_task.tasks stopped early, or read no process at all: the list cannot be trusted. */
+        public boolean listBroken() {
+            return tasks.isEmpty() || notes.stream().anyMatch(n -> n.startsWith("init_task.tasks: ")
+                    || n.startsWith("current task of CPU ") || n.startsWith("runqueue of CPU "))
+                    || tasks.stream().noneMatch(t -> t.pid() > 0);
+        }
+    }
 
     /** Every process and thread (the idle tasks as pid 0, one per CPU). */
     public static List<TaskInfo> list(Kernel k) {
@@ -58,7 +73,30 @@ public final class Tasks {
                 notes.add(String.format("task 0x%016x unreadable: %s", t, f.getMessage()));
             }
         }
+        checkCpus(cpus, seen, notes);
         return new Result(Collections.unmodifiableList(out), List.copyOf(notes));
+    }
+
+    /**
+     * A CPU whose current or idle task is not among the tasks found has lost its idle task or its
+     * active mark: say so (issue #12: a damaged dump lost CPU 1's idle task and every active mark silently).
+     */
+    static void checkCpus(CpuState cpus, LongSet seen, List<String> notes) {
+        if (notes.stream().anyMatch(n -> n.startsWith("current task of CPU ") || n.startsWith("runqueue of CPU "))) return;
+        for (int c = 0; c < cpus.current().length; c++) {
+            long cur = cpus.current()[c];
+            if (cur == 0) notes.add("current task of CPU " + c + " unreadable: the per-CPU current_task is 0");
+            else if (!seen.contains(cur)) notes.add(String.format("current task of CPU %d unreadable: 0x%x is not a task kdx found", c, cur));
+        }
+    }
+
+    /**
+     * One task read at its address, for a task found by another route than the task list (a wait
+     * queue's entry, a runqueue) when the list is broken.
+     */
+    public static TaskInfo readOne(Kernel k, long task) {
+        TaskLayout l = k.cached(TaskLayout.class, TaskLayout::new);
+        return read(k, l, CpuState.of(k), task, totalRamPages(k), java.util.Map.of());
     }
 
     /** Visits the other threads of a thread group (signal->thread_head, or thread_group before 6.7). */

@@ -76,7 +76,7 @@ final class LayoutFinder {
         long hitPfn;
         try {
             dump.forEachPresentPfn(pfn -> {
-                if (dump.readPage(pfn, page).readable()
+                if (readable(dump, pfn, page)
                         && page.get(ValueLayout.JAVA_BYTE, off) == want[0]
                         && page.asSlice(off, n).mismatch(wantSeg) == -1) {
                     throw new Found(pfn);
@@ -113,5 +113,15 @@ final class LayoutFinder {
         }
         throw new IllegalStateException(dump.path() + ": no VMCOREINFO; found linux_banner at physical 0x"
                 + Long.toHexString(bannerPhys) + " but no page-table entry maps the kernel image");
+    }
+
+    /** A corrupt page (issue #12) is skipped like a filtered one: the banner may be on another. */
+    private static boolean readable(Dump dump, long pfn, MemorySegment page) {
+        try {
+            return dump.readPage(pfn, page).readable();
+        } catch (Exception e) {
+            if (e instanceof io.kdx.dump.DumpException) return false;
+            throw e;
+        }
     }
 }

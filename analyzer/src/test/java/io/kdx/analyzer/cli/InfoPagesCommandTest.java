@@ -76,6 +76,25 @@ class InfoPagesCommandTest {
         assertTrue(j.get("lost_pages").asLong() > 0);
     }
 
+    /** Issue #12: a PT_LOAD moved to p_paddr 0xfffffffff000 names 2^36 pfns; info and pages follow what the dump holds. */
+    @Test
+    void aFarSegmentCostsWhatItHolds() throws Exception {
+        Memory m = Memory.sample();
+        Path elf = dir.resolve("far.elf");
+        new ElfWriter().write(m, elf);
+        Path plain = dir.resolve("plain.elf");
+        new ElfWriter().write(m, plain);
+        io.kdx.dump.testing.Corrupt.putLong(elf, 64 + 56 + 24, 0xfffffffff000L);
+        Run far = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> kdx("pages", "--json", "--jobs", "2", elf.toString()));
+        assertEquals(0, far.rc(), far.err());
+        Run near = kdx("pages", "--json", "--jobs", "2", plain.toString());
+        assertEquals(new ObjectMapper().readTree(near.out()).get("pages").asLong(), new ObjectMapper().readTree(far.out()).get("pages").asLong());
+        Run info = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> kdx("info", "--json", elf.toString()));
+        assertEquals(0, info.rc(), info.err());
+    }
+
     /** One memory in every form: the digest must not depend on the format (zero pages skipped by definition). */
     @Test
     void pagesDigestIsTheSameInEveryFormat() throws Exception {

@@ -28,7 +28,7 @@ import org.xerial.snappy.Snappy;
 public class CodecBench {
     static final int N = 1024, PAGE = Corpus.PAGE;
 
-    @Param({"zlib-inflater", "lzo-aircompressor", "snappy-aircompressor", "snappy-java", "zstd-aircompressor", "zstd-jni"})
+    @Param({"zlib-inflater", "lzo-aircompressor", "lzo-kdx", "snappy-aircompressor", "snappy-java", "zstd-aircompressor", "zstd-jni"})
     public String codec;
 
     byte[][] packed;
@@ -86,6 +86,7 @@ public class CodecBench {
                 yield inflater.inflate(out, 0, out.length);
             }
             case "lzo-aircompressor" -> lzo.decompress(in, 0, in.length, out, 0, out.length);
+            case "lzo-kdx" -> io.kdx.dump.codec.Lzo1x.decompress(in, 0, in.length, out, 0, out.length);
             case "snappy-aircompressor" -> snappy.decompress(in, 0, in.length, out, 0, out.length);
             case "snappy-java" -> Snappy.uncompress(in, 0, in.length, out, 0);
             case "zstd-aircompressor" -> zstd.decompress(in, 0, in.length, out, 0, out.length);

@@ -1,7 +1,5 @@
 package io.kdx.dump.codec;
 
-import io.airlift.compress.lzo.LzoDecompressor;
-import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdDecompressor;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import java.util.zip.DataFormatException;
@@ -13,8 +11,8 @@ import java.util.zip.Inflater;
  * snappy and zstd block decoders, and the input and output scratch buffers. Obtain it with
  * {@link #get(int)}; never share one between threads.
  *
- * <p>Codecs were chosen by JMH on 4 KiB kernel pages (benchmarks/README.md): aircompressor for LZO (the
- * only candidate) and snappy (faster than snappy-java's JNI call on one page), zstd-jni for zstd (about
+ * <p>Codecs were chosen by JMH on 4 KiB kernel pages (benchmarks/README.md): our {@link Lzo1x} for LZO
+ * (aircompressor's goes through sun.misc.Unsafe, which prints JVM warnings on JDK 24+), snappy-java for snappy (aircompressor's was faster on one page, but also uses Unsafe), zstd-jni for zstd (about
  * ten times aircompressor's Java zstd on one page); aircompressor's zstd stays as the fallback when the
  * native library cannot load.
  */
@@ -22,8 +20,6 @@ public final class PageDecompressor {
     private static final ThreadLocal<PageDecompressor> LOCAL = new ThreadLocal<>();
 
     private final Inflater inflater = new Inflater(false);
-    private final LzoDecompressor lzo = new LzoDecompressor();
-    private final SnappyDecompressor snappy = new SnappyDecompressor();
     private final ZstdDecompressor zstd = new ZstdDecompressor();
     private ZstdDecompressCtx zstdNative; // loaded at the first zstd page: other dumps never load the library
     private boolean zstdTried;
@@ -57,8 +53,8 @@ public final class PageDecompressor {
         try {
             return switch (codec) {
                 case PageCodec.ZLIB -> inflate(length);
-                case PageCodec.LZO -> lzo.decompress(in, 0, length, out, 0, out.length);
-                case PageCodec.SNAPPY -> snappyLength(length) > out.length ? -1 : snappy.decompress(in, 0, length, out, 0, out.length);
+                case PageCodec.LZO -> Lzo1x.decompress(in, 0, length, out, 0, out.length);
+                case PageCodec.SNAPPY -> snappy(length);
                 case PageCodec.ZSTD -> zstd(length);
                 default -> -1;
             };
@@ -86,8 +82,18 @@ public final class PageDecompressor {
         }
     }
 
-    private int snappyLength(int length) {
-        return length == 0 ? Integer.MAX_VALUE : SnappyDecompressor.getUncompressedLength(in, 0);
+    /**
+     * snappy-java (JNI, declared by the jar's Enable-Native-Access): aircompressor's snappy goes
+     * through sun.misc.Unsafe and prints JVM warnings on JDK 24+. The native decoder writes at most the
+     * length the stream declares, so that is checked against the page first.
+     */
+    private int snappy(int length) {
+        try {
+            if (length == 0 || org.xerial.snappy.Snappy.uncompressedLength(in, 0, length) > pageSize) return -1;
+            return org.xerial.snappy.Snappy.uncompress(in, 0, length, out, 0);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     private int inflate(int length) {

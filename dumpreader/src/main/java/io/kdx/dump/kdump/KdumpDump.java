@@ -75,9 +75,12 @@ public final class KdumpDump extends BaseDump {
         for (KdumpFile f : this.files) paths.add(f.path());
         // QEMU fills only utsname.machine; makedumpfile copies the whole utsname (and also QEMU's notes)
         String producer = h.uts(0) == null && h.uts(4) != null ? "qemu" : "makedumpfile";
+        List<String> damage = new ArrayList<>();
+        for (KdumpFile f : this.files) if (f.damage != null) damage.add(f.damage);
         this.metadata = new DumpMetadata(format, producer, PageCodec.name(codecs),
                 h.version(), h.dumpLevel(), pageSize, h.nrCpus() > 0 ? h.nrCpus() : prstatus.size(), h.timestampSeconds(),
-                h.uts(0), h.uts(1), release, h.uts(3), h.uts(4), h.uts(5), incomplete, truncated, List.copyOf(paths));
+                h.uts(0), h.uts(1), release, h.uts(3), h.uts(4), h.uts(5), incomplete, truncated, List.copyOf(paths),
+                List.copyOf(damage));
     }
 
     public static KdumpDump open(DumpOptions options, Path... paths) throws DumpException {

@@ -23,6 +23,8 @@ final class KdumpFile {
     long nDesc;      // descriptors this file holds
     long zeroPage = -1; // file offset of the shared zero page, or -1
     boolean truncated;
+    /** Why the bitmap and the descriptors disagree, or null when they agree. */
+    String damage;
 
     KdumpFile(MappedFile mapped, ByteSource src, KdumpHeader h, boolean flattened) {
         this.mapped = mapped;
@@ -58,6 +60,32 @@ final class KdumpFile {
         }
         // makedumpfile and QEMU write the shared zero page first, where the page data begins
         if (src.contains(descEnd, pageSize) && allZero(descEnd, pageSize)) zeroPage = descEnd;
+        damage = checkDescriptorCount(pageSize, descEnd);
+    }
+
+    /**
+     * The dumpable bitmap says how many descriptors there are (one per set bit); the data that follows
+     * them starts at their end, with the shared zero page (makedumpfile's write_kdump_pages, QEMU's
+     * write_dump_pages). When the lowest data offset among the first descriptors is neither that end
+     * nor one page after it, bits of the bitmap were flipped: every later pfn's rank, and so its
+     * descriptor, is off, and its page may read as another pfn's bytes (issue #12: one flipped bit of
+     * the sample's dumpable bitmap).
+     */
+    private String checkDescriptorCount(int pageSize, long descEnd) {
+        if (nDesc == 0) return null;
+        long min = Long.MAX_VALUE;
+        for (long i = 0; i < Math.min(nDesc, 256); i++) {
+            long d = h.descriptorOffset() + i * DESC_SIZE;
+            if (!src.contains(d, DESC_SIZE)) break;
+            long off = src.getLong(d);
+            if (off > 0) min = Math.min(min, off);
+        }
+        if (min == Long.MAX_VALUE || min == descEnd || min == descEnd + pageSize) return null;
+        long implied = (min - h.descriptorOffset()) / DESC_SIZE;
+        return String.format("%s: the dumpable bitmap counts %d pages, but the page descriptors %s (page data starts at "
+                + "offset %d, not %d): the bitmap is damaged, and pages may read as other pages' bytes",
+                path(), nDesc, min < descEnd ? "end sooner, about " + implied + " of them" : "run on, about " + implied + " of them",
+                min, descEnd);
     }
 
     private boolean allZero(long off, int len) {

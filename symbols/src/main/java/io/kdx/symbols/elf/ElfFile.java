@@ -84,6 +84,9 @@ public final class ElfFile implements AutoCloseable {
         } catch (SymbolsException e) {
             arena.close();
             throw e;
+        } catch (IndexOutOfBoundsException e) { // found by OrcFuzzTest: a header field pointing past the end
+            arena.close();
+            throw new SymbolsException(path, "ELF headers point past the end of the file (truncated or damaged)");
         } catch (IOException e) {
             arena.close();
             throw new SymbolsException(path, "cannot map: " + e.getMessage()

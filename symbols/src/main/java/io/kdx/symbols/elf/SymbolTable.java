@@ -65,7 +65,10 @@ public final class SymbolTable {
             int v = hash.get(Bytes.U32, (long) slot * 4);
             if (v == 0) return -1;
             int i = v - 1;
-            if (Bytes.equalsCString(names, Bytes.u32(nameOffs, (long) i * 4), utf8)) return i;
+            if (i < 0 || i >= n) return -1; // a damaged hash (found by PackFuzzTest on a format-2 pack): no answer, not a fault
+            long nameOff = Bytes.u32(nameOffs, (long) i * 4);
+            if (nameOff >= names.byteSize()) return -1;
+            if (Bytes.equalsCString(names, nameOff, utf8)) return i;
         }
         return -1;
     }

@@ -1,14 +1,14 @@
 package io.kdx.symbols.pack;
 
 /**
- * The symbol pack file, version 2: everything analysis needs from one vmlinux, laid out so that it
+ * The symbol pack file, version 3: everything analysis needs from one vmlinux, laid out so that it
  * is used straight from a read-only memory map (nothing is parsed at open). Little-endian.
  * <pre>
  * 0   char magic[8] = "KDXSYMP\0"
- * 8   u32 version = 2
+ * 8   u32 version = 3
  * 12  u32 section count
  * 16  u64 file size (a shorter file is truncated)
- * 24  u64 reserved
+ * 24  u64 checksum (version 3): CRC-32C of the whole file, these 8 bytes taken as zero; 0 in versions 1 and 2
  * 32  section table: {u32 id; u32 reserved; u64 offset; u64 length} per section
  *     then the sections, each 8-byte aligned:
  * META        u32-length-prefixed UTF-8 strings: build-id, release, banner, source file name
@@ -32,7 +32,10 @@ package io.kdx.symbols.pack;
 public final class PackFormat {
     private PackFormat() {}
 
-    public static final int VERSION = 2; // 2: variables' aux holds their DW_OP_addr address
+    public static final int VERSION = 3; // 2: variables' aux holds their DW_OP_addr address; 3: a checksum
+    /** First version whose header holds a checksum (older ones are still read, their sections bounds-checked). */
+    public static final int CHECKSUMMED = 3;
+    public static final int CHECKSUM_OFFSET = 24;
     /** Format 1 (no variable addresses) is still read; its variableAddress() answers are empty. */
     public static final int OLDEST_READABLE = 1;
     public static final int HEADER = 32, SECTION_ENTRY = 24;
@@ -43,4 +46,22 @@ public final class PackFormat {
 
     public static final int TYPE_HEADER = 32, MEMBER_BYTES = 24, ENUMERATOR_BYTES = 16;
     public static final int NO_NAME = -1;
+
+    /**
+     * CRC-32C of a pack, its checksum field taken as zero (java.util.zip.CRC32C: the JIT uses the
+     * CPU's crc32 instructions, about 2 ms for a 20 MB pack).
+     */
+    public static long checksum(java.lang.foreign.MemorySegment pack) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(pack.asSlice(0, CHECKSUM_OFFSET).asByteBuffer());
+        crc.update(new byte[8]);
+        long rest = pack.byteSize() - CHECKSUM_OFFSET - 8;
+        for (long off = CHECKSUM_OFFSET + 8; rest > 0; ) { // ByteBuffer views are limited to 2 GiB
+            long n = Math.min(rest, 1L << 30);
+            crc.update(pack.asSlice(off, n).asByteBuffer());
+            off += n;
+            rest -= n;
+        }
+        return crc.getValue();
+    }
 }

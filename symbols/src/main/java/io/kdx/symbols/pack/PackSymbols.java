@@ -19,7 +19,10 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A symbol pack (see {@link PackFormat}) used straight from a read-only memory map: opening checks
- * the header and section bounds and slices the sections, nothing more.
+ * the header, the checksum (version 3), every section's bounds (inside the file, past the section
+ * table, no two overlapping, none empty that must hold something) and that the arrays agree in
+ * length, then slices the sections. A damaged pack is refused in one line naming the file (issue
+ * #12: a zeroed section offset gave wrong answers, a zeroed length an index fault).
  */
 public final class PackSymbols implements KernelSymbols {
     public static final String EXTENSION = ".kdxsym";
@@ -51,19 +54,42 @@ public final class PackSymbols implements KernelSymbols {
         long count = Bytes.u32(map, 12), size = Bytes.u64(map, 16);
         if (size != map.byteSize()) throw new SymbolsException(path, "truncated symbol pack: " + map.byteSize() + " bytes of " + size);
         if (count > 64 || PackFormat.HEADER + count * PackFormat.SECTION_ENTRY > size) throw new SymbolsException(path, "corrupt symbol pack header");
+        if (version >= PackFormat.CHECKSUMMED) {
+            long want = Bytes.u64(map, PackFormat.CHECKSUM_OFFSET), got = PackFormat.checksum(map);
+            if (want != got) {
+                throw new SymbolsException(path, String.format("damaged symbol pack: checksum 0x%08x, the header says 0x%08x;"
+                        + " rebuild it with `kdx symbols pack`", got, want));
+            }
+        }
+        long tableEnd = PackFormat.HEADER + count * PackFormat.SECTION_ENTRY;
+        long[][] spans = new long[(int) count][];
         for (int i = 0; i < count; i++) {
             long e = PackFormat.HEADER + (long) i * PackFormat.SECTION_ENTRY;
             int id = Bytes.i32(map, e);
             long off = Bytes.u64(map, e + 8), len = Bytes.u64(map, e + 16);
-            if (off < 0 || len < 0 || off + len > size || (off & 7) != 0) {
-                throw new SymbolsException(path, "corrupt symbol pack: section " + id + " lies outside the file");
+            if (off < tableEnd || len < 0 || off + len > size || off + len < off || (off & 7) != 0) {
+                throw new SymbolsException(path, "damaged symbol pack: section " + id + " (offset " + off + ", length " + len
+                        + ") lies outside the file's data");
             }
-            if (id > 0 && id < sections.length) sections[id] = map.asSlice(off, len);
+            if (id <= 0 || id >= sections.length || sections[id] != null) {
+                throw new SymbolsException(path, "damaged symbol pack: section id " + id + " unknown or repeated");
+            }
+            spans[i] = new long[] {off, len, id};
+            sections[id] = map.asSlice(off, len);
+        }
+        java.util.Arrays.sort(spans, java.util.Comparator.comparingLong(x -> x[0]));
+        for (int i = 1; i < spans.length; i++) {
+            if (spans[i][1] > 0 && spans[i - 1][0] + spans[i - 1][1] > spans[i][0]) {
+                throw new SymbolsException(path, "damaged symbol pack: sections " + spans[i - 1][2] + " and " + spans[i][2] + " overlap");
+            }
         }
         for (int id : new int[] {PackFormat.META, PackFormat.SYM_ADDRS, PackFormat.SYM_SIZES, PackFormat.SYM_NAME_OFFS,
                 PackFormat.SYM_NAMES, PackFormat.SYM_HASH, PackFormat.TYPE_OFFSETS, PackFormat.TYPE_RECORDS, PackFormat.STRINGS,
                 PackFormat.NAME_HASHES, PackFormat.NAME_VALUES, PackFormat.NAME_AUX, PackFormat.NAME_REFS, PackFormat.NAME_CATS}) {
             if (sections[id] == null) throw new SymbolsException(path, "corrupt symbol pack: section " + id + " missing");
+            if (sections[id].byteSize() == 0 && id != PackFormat.SYM_NAMES) {
+                throw new SymbolsException(path, "damaged symbol pack: section " + id + " is empty");
+            }
         }
         String[] meta = new String[4];
         MemorySegment m = sections[PackFormat.META];
@@ -83,14 +109,18 @@ public final class PackSymbols implements KernelSymbols {
         vmlinuxName = meta[3];
         long n = sections[PackFormat.SYM_ADDRS].byteSize() / 8;
         long slots = sections[PackFormat.SYM_HASH].byteSize() / 4;
-        if (sections[PackFormat.SYM_SIZES].byteSize() != n * 8 || sections[PackFormat.SYM_NAME_OFFS].byteSize() != n * 4
-                || Long.bitCount(slots) > 1) {
+        if (sections[PackFormat.SYM_ADDRS].byteSize() != n * 8 || sections[PackFormat.SYM_SIZES].byteSize() != n * 8
+                || sections[PackFormat.SYM_NAME_OFFS].byteSize() != n * 4 || Long.bitCount(slots) != 1
+                || sections[PackFormat.SYM_HASH].byteSize() != slots * 4) {
             throw new SymbolsException(path, "corrupt symbol pack: symbol arrays disagree");
         }
         symbols = new SymbolTable((int) n, sections[PackFormat.SYM_ADDRS], sections[PackFormat.SYM_SIZES],
                 sections[PackFormat.SYM_NAME_OFFS], sections[PackFormat.SYM_NAMES], sections[PackFormat.SYM_HASH]);
         if (sections[PackFormat.ORC_META] != null && sections[PackFormat.ORC_IPS] != null) {
             MemorySegment om = sections[PackFormat.ORC_META];
+            if (om.byteSize() < 16 || sections[PackFormat.ORC_ROWS] == null || sections[PackFormat.ORC_TEXT] == null) {
+                throw new SymbolsException(path, "corrupt symbol pack: ORC sections incomplete");
+            }
             int rows = Bytes.i32(om, 8);
             if (rows < 0 || sections[PackFormat.ORC_IPS].byteSize() != rows * 4L
                     || sections[PackFormat.ORC_ROWS].byteSize() != (long) rows * OrcIndex.ROW_BYTES) {
@@ -101,7 +131,9 @@ public final class PackSymbols implements KernelSymbols {
             orc = null;
         }
         long cats = sections[PackFormat.NAME_CATS].byteSize();
-        if (Long.bitCount(cats) != 1 || sections[PackFormat.NAME_HASHES].byteSize() != cats * 8) {
+        if (Long.bitCount(cats) != 1 || sections[PackFormat.NAME_HASHES].byteSize() != cats * 8
+                || sections[PackFormat.NAME_VALUES].byteSize() != cats * 8 || sections[PackFormat.NAME_AUX].byteSize() != cats * 8
+                || sections[PackFormat.NAME_REFS].byteSize() != cats * 8 || sections[PackFormat.TYPE_OFFSETS].byteSize() % 4 != 0) {
             throw new SymbolsException(path, "corrupt symbol pack: name index arrays disagree");
         }
         MemorySegment strings = sections[PackFormat.STRINGS];

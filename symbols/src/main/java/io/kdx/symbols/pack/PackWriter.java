@@ -215,6 +215,11 @@ public final class PackWriter {
                 for (byte[] s : sections.values()) ch.write(ByteBuffer.wrap(s), offsets[i++]);
                 if (ch.size() < p) ch.write(ByteBuffer.allocate(1), p - 1); // trailing alignment
             }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                long sum = PackFormat.checksum(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), a));
+                ch.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, sum), PackFormat.CHECKSUM_OFFSET);
+            }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {
