@@ -1,6 +1,7 @@
 package io.kdx.symbols;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -164,6 +165,29 @@ class SyntheticDwarfTest {
         try (KernelSymbols k = KernelSymbols.open(p)) {
             assertTrue(k instanceof PackSymbols);
             checkDwarf5(k);
+        }
+    }
+
+    /** Issue #12's recipe: a pack whose section table has a zeroed offset or length is refused at open in one line. */
+    @Test
+    void zeroedSectionFieldsOfAPackAreRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path v = write("vmlinux", elf(dwarf5()));
+        Path good = dir.resolve("good.kdxsym");
+        try (VmlinuxSymbols vm = VmlinuxSymbols.open(v)) {
+            PackWriter.write(vm, good);
+        }
+        byte[] b = Files.readAllBytes(good);
+        int count = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(12);
+        int header = io.kdx.symbols.pack.PackFormat.HEADER, entry = io.kdx.symbols.pack.PackFormat.SECTION_ENTRY;
+        // the second section's offset; the last section's length
+        for (int at : new int[] {header + entry + 8, header + (count - 1) * entry + 16}) {
+            byte[] c = b.clone();
+            java.util.Arrays.fill(c, at, at + 8, (byte) 0);
+            Path p = dir.resolve("at" + at + ".kdxsym");
+            Files.write(p, c);
+            SymbolsException x = assertThrows(SymbolsException.class, () -> KernelSymbols.open(p).close(), "offset " + at);
+            assertTrue(x.getMessage().startsWith(p + ": damaged symbol pack"), x.getMessage());
+            assertFalse(x.getMessage().contains("\n"));
         }
     }
 
