@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The comparison's drgn side: the same outputs as crash's command file, through drgn's API.
 
-Usage: drgn_triage.py DUMP VMLINUX  (prints tasks, every stack, mounts with freeze levels, the log)
+Usage: drgn_triage.py DUMP VMLINUX [--no-log]  (prints tasks, every stack, mounts with freeze levels,
+the log; --no-log: all but the log, i.e. what `kdx analyze` reads besides the log)
 """
 import sys
 
@@ -12,7 +13,7 @@ from drgn.helpers.linux.printk import get_dmesg
 from drgn.helpers.linux.sched import task_state_to_char
 
 
-def main(dump, vmlinux):
+def main(dump, vmlinux, log=True):
     prog = drgn.Program()
     prog.set_core_dump(dump)
     prog.load_debug_info([vmlinux])
@@ -28,9 +29,10 @@ def main(dump, vmlinux):
         sb = mnt.mnt.mnt_sb
         out.append("%s %s %s frozen=%d" % (mount_src(mnt).decode(), mount_dst(mnt).decode(),
                                            mount_fstype(mnt).decode(), sb.s_writers.frozen))
-    out.append(get_dmesg(prog).decode(errors="replace"))
+    if log:
+        out.append(get_dmesg(prog).decode(errors="replace"))
     sys.stdout.write("\n".join(out))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], "--no-log" not in sys.argv[3:])
