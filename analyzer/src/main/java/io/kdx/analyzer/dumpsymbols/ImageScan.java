@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * <li>kallsyms_token_index: 256 u16 offsets at an 8-byte boundary, the first 0, each greater than the
  * last by the length of a token plus its NUL; kallsyms_token_table: the 256 strings those offsets
  * describe, ending (8-aligned) where the index starts. Both found by scanning physical memory.</li>
- * <li>kallsyms_markers: the u32 offsets into kallsyms_names of every 256th symbol, just before the
+ * <li>kallsyms_markers: the u32 offsets into kallsyms_names of every 256th symbol, before the
  * token table (markers[0] = 0, increasing); kallsyms_num_syms, just before kallsyms_names, is a count
  * whose markers number that many; the names decode, symbol by symbol, to exactly the markers.</li>
  * <li>kallsyms_offsets and kallsyms_relative_base: before num_syms up to 6.3, after the token index
@@ -29,8 +29,9 @@ import java.nio.charset.StandardCharsets;
  * "Linux version" string in the dump, with a phys_base that is 2 MiB aligned, and init_uts_ns's
  * release there equals the banner's.</li>
  * </ol>
- * 6.2 and 6.3 put kallsyms_seqs_of_names between the markers and the token table; that layout is
- * not searched.
+ * 6.2 and 6.3 (and backports such as Debian's 6.1.192) put kallsyms_seqs_of_names, 3 bytes a
+ * symbol, between the markers and the token table: the markers then end 3 * num_syms bytes (8-aligned)
+ * before it, and both places are tried.
  */
 final class ImageScan {
     private ImageScan() {}
