@@ -52,4 +52,41 @@ public sealed interface Finding {
             return "panic";
         }
     }
+
+    /**
+     * Tasks blocked on one sleeping lock (mutex, rw_semaphore), proven from the lock's own wait_list,
+     * and who holds it.
+     *
+     * @param lockType   "mutex" or "rw_semaphore"
+     * @param name       the global the lock is, when a symbol says so, else null
+     * @param ownerWord  the raw owner member as read
+     * @param decoded    the owner and count words decoded for this kernel's version
+     * @param owner      the holding task with its stack, or null when none is recorded
+     * @param ownerWaitsFor the lock the owner itself waits on, 0 when none
+     * @param waiters    the tasks on the lock's wait_list, in queue order
+     * @param chain      from this lock: each lock, its owner, what that owner waits on, to the end
+     * @param note       why the proof is partial, or null
+     */
+    record LockContention(long lock, String lockType, String name, long ownerWord, io.kdx.analyzer.locking.LockOwner decoded,
+            BlockedTask owner, long ownerWaitsFor, List<BlockedTask> waiters, List<Boolean> waiterWrites, List<LockStep> chain,
+            String note) implements Finding {
+        public String kind() {
+            return "lock-contention";
+        }
+
+        public double longestSeconds() {
+            return waiters.stream().mapToDouble(BlockedTask::blockedSeconds).max().orElse(-1);
+        }
+    }
+
+    /** One step of a lock chain or cycle: a task, the lock it waits for and the lock it holds. */
+    record LockStep(int pid, String comm, long task, String state, long waitsFor, String waitsForType, String waitsForName,
+            long holds, String holdsType, String holdsName) {}
+
+    /** Tasks each waiting for a lock the next one holds, round to the first: none of them can run again. */
+    record Deadlock(List<LockStep> cycle, List<BlockedTask> tasks) implements Finding {
+        public String kind() {
+            return "deadlock";
+        }
+    }
 }

@@ -47,7 +47,12 @@ public final class JsonReport {
                 o.put("level_name", ff.levelName());
                 o.put("field", ff.field());
                 List<Object> ms = new ArrayList<>();
-                for (var m : ff.mounts()) ms.add(Map.of("mount", hex(m.getKey()), "mountpoint", m.getValue()));
+                for (var m : ff.mounts()) {
+                    Map<String, Object> mo = new LinkedHashMap<>();
+                    mo.put("mount", hex(m.getKey()));
+                    mo.put("mountpoint", m.getValue());
+                    ms.add(mo);
+                }
                 o.put("mounts", ms);
                 o.put("blocked", ff.blocked().stream().map(JsonReport::task).toList());
                 o.put("suspected", ff.suspected().stream().map(JsonReport::task).toList());
@@ -91,6 +96,8 @@ public final class JsonReport {
                 o.put("by_waiting_in", groups);
                 o.put("watchdog", h.watchdog().stream().map(JsonReport::record).toList());
             }
+            case Finding.LockContention lc -> LockJson.contention(o, lc);
+            case Finding.Deadlock dl -> LockJson.deadlock(o, dl);
             case Finding.Panic p -> {
                 o.put("message", p.message());
                 o.put("pid", p.pid());

@@ -36,6 +36,8 @@ public final class TextReport {
                 case Finding.AuditBacklog a -> audit(o, a, stacks);
                 case Finding.HungTasks h -> hung(o, h);
                 case Finding.Panic p -> panic(o, p);
+                case Finding.LockContention lc -> LockText.contention(o, lc, stacks);
+                case Finding.Deadlock dl -> LockText.deadlock(o, dl, stacks);
             }
         }
         if (d.findings().stream().noneMatch(f -> f instanceof Finding.AuditBacklog)) auditState(o, d.audit());

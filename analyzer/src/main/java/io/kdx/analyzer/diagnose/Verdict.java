@@ -13,6 +13,7 @@ final class Verdict {
         Finding.AuditBacklog auditF = null;
         Finding.HungTasks hung = null;
         List<Finding.FrozenFilesystem> frozen = new ArrayList<>();
+        int locks = 0;
         for (Finding f : findings) {
             switch (f) {
                 case Finding.Panic p -> s.add("The kernel panicked: \"" + p.message() + "\""
@@ -20,6 +21,12 @@ final class Verdict {
                 case Finding.FrozenFilesystem ff -> frozen.add(ff);
                 case Finding.AuditBacklog a -> auditF = a;
                 case Finding.HungTasks h -> hung = h;
+                case Finding.Deadlock dl -> s.add(LockText.verdict(dl));
+                case Finding.LockContention lc -> {
+                    if (LockText.inAnotherChain(lc, findings)) continue; // told as part of that chain
+                    if (++locks <= 3) s.add(LockText.verdict(lc));
+                    else if (locks == 4) s.add("More locks have waiters (see the lock-contention findings).");
+                }
             }
         }
         for (Finding.FrozenFilesystem f : frozen) {
