@@ -46,12 +46,45 @@ public sealed interface Finding {
         }
     }
 
-    /** The kernel panicked (or oopsed): the message and the task that called panic(). */
-    record Panic(String message, int pid, String comm, int cpu, List<String> frames) implements Finding {
+    /** The kernel panicked: the message, the task that called panic(), and the crash's details. */
+    record Panic(String message, int pid, String comm, int cpu, List<String> frames, CrashDetails details) implements Finding {
+        public Panic(String message, int pid, String comm, int cpu, List<String> frames) {
+            this(message, pid, comm, cpu, frames, null);
+        }
+
         public String kind() {
             return "panic";
         }
     }
+
+    /**
+     * The kernel oopsed (BUG, page fault, general protection fault, kernel BUG at) and did not panic:
+     * the task was killed and the machine ran on. Task, CPU and stack are the log's (the task may be gone).
+     */
+    record Oops(String message, int pid, String comm, int cpu, List<String> frames, CrashDetails details) implements Finding {
+        public String kind() {
+            return "oops";
+        }
+    }
+
+    /**
+     * What is known of a panic or oops beyond its message.
+     *
+     * @param ip             the faulting instruction as the oops's RIP line gives it (function+0xoff/0xsize), null for a bare panic
+     * @param caller         the function that called panic(), from the dump's stack of the panicking task, else null
+     * @param oops           the oops line that preceded a panic, or null
+     * @param faultAddress   the page fault's address, -1 when none
+     * @param bugAt          "FILE:LINE" of a BUG(), or null
+     * @param taint          tainted_mask from the dump, decoded
+     * @param logTaint       the taint column of the report's CPU line ("Not tainted", "OE", ...), or null
+     * @param logRegisters   the register block the kernel printed (kernel-mode for an oops, the user entry state for a panic)
+     * @param cpuRegisters   the crashing CPU's saved registers (NT_PRSTATUS), or null
+     * @param cpuIp          their instruction pointer as function+0xoff [module]
+     * @param entryRegisters the task's entry pt_regs from its stack (user state for a task in a system call), or null
+     */
+    record CrashDetails(String ip, String caller, String oops, long faultAddress, String bugAt,
+            io.kdx.analyzer.oops.Taint taint, String logTaint, Map<String, Long> logRegisters, Map<String, Long> cpuRegisters,
+            String cpuIp, Map<String, Long> entryRegisters, List<String> logStack) {}
 
     /**
      * Tasks blocked on one sleeping lock (mutex, rw_semaphore), proven from the lock's own wait_list,

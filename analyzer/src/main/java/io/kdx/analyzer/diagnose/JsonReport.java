@@ -104,6 +104,15 @@ public final class JsonReport {
                 o.put("comm", p.comm());
                 o.put("cpu", p.cpu());
                 o.put("stack", p.frames());
+                CrashJson.details(o, p.details());
+            }
+            case Finding.Oops p -> {
+                o.put("message", p.message());
+                o.put("pid", p.pid() < 0 ? null : p.pid());
+                o.put("comm", p.comm());
+                o.put("cpu", p.cpu() < 0 ? null : p.cpu());
+                o.put("stack", p.frames());
+                CrashJson.details(o, p.details());
             }
         }
         return o;

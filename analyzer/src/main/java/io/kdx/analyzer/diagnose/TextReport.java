@@ -35,7 +35,11 @@ public final class TextReport {
                 case Finding.FrozenFilesystem ff -> frozen(o, ff, stacks);
                 case Finding.AuditBacklog a -> audit(o, a, stacks);
                 case Finding.HungTasks h -> hung(o, h);
-                case Finding.Panic p -> panic(o, p);
+                case Finding.Panic p -> {
+                    panic(o, p);
+                    CrashText.details(o, p.details());
+                }
+                case Finding.Oops p -> CrashText.oops(o, p);
                 case Finding.LockContention lc -> LockText.contention(o, lc, stacks);
                 case Finding.Deadlock dl -> LockText.deadlock(o, dl, stacks);
             }

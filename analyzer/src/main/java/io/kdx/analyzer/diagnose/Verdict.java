@@ -18,6 +18,7 @@ final class Verdict {
             switch (f) {
                 case Finding.Panic p -> s.add("The kernel panicked: \"" + p.message() + "\""
                         + (p.pid() >= 0 ? " in " + p.comm() + " (pid " + p.pid() + ") on CPU " + p.cpu() : "") + ".");
+                case Finding.Oops p -> s.add(CrashText.verdict(p));
                 case Finding.FrozenFilesystem ff -> frozen.add(ff);
                 case Finding.AuditBacklog a -> auditF = a;
                 case Finding.HungTasks h -> hung = h;

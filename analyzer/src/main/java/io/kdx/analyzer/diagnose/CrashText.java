@@ -1,0 +1,50 @@
+package io.kdx.analyzer.diagnose;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Text and verdict of a panic's or oops's details. */
+final class CrashText {
+    private CrashText() {}
+
+    static String verdict(Finding.Oops p) {
+        StringBuilder b = new StringBuilder("The kernel oopsed (and did not panic): \"").append(p.message()).append('"');
+        if (p.pid() >= 0) b.append(" in ").append(p.comm()).append(" (pid ").append(p.pid()).append(") on CPU ").append(p.cpu());
+        if (p.details() != null && p.details().ip() != null) b.append(", at ").append(p.details().ip());
+        return b.append('.').toString();
+    }
+
+    static void oops(StringBuilder o, Finding.Oops p) {
+        o.append("\nOops\n");
+        o.append("  message: ").append(p.message()).append('\n');
+        if (p.pid() >= 0) o.append(String.format("  task: %s (pid %d) on CPU %d (from the log: the task was killed)%n", p.comm(), p.pid(), p.cpu()));
+        details(o, p.details());
+        if (!p.frames().isEmpty()) o.append("  call trace (log):\n");
+        for (String f : p.frames().subList(0, Math.min(16, p.frames().size()))) o.append("    ").append(f).append('\n');
+    }
+
+    static void details(StringBuilder o, Finding.CrashDetails d) {
+        if (d == null) return;
+        if (d.oops() != null) o.append("  oops: ").append(d.oops()).append('\n');
+        if (d.ip() != null) o.append("  faulting ip: ").append(d.ip()).append('\n');
+        if (d.caller() != null) o.append("  panic() called from: ").append(d.caller()).append('\n');
+        if (d.faultAddress() >= 0) o.append(String.format("  fault address: 0x%x%n", d.faultAddress()));
+        if (d.bugAt() != null) o.append("  BUG at ").append(d.bugAt()).append('\n');
+        if (d.taint() != null) {
+            o.append("  taint: ").append(d.taint().mask() < 0 ? "unknown (" + d.taint().note() + ")"
+                    : d.taint().mask() == 0 ? "not tainted" : d.taint().letters() + " " + d.taint().names());
+            if (d.logTaint() != null) o.append("  (log: ").append(d.logTaint()).append(')');
+            o.append('\n');
+        }
+        if (!d.logRegisters().isEmpty()) o.append("  registers (log): ").append(line(d.logRegisters())).append('\n');
+        if (d.cpuRegisters() != null) o.append("  CPU's saved registers: ip ").append(d.cpuIp()).append("; ").append(line(d.cpuRegisters())).append('\n');
+        if (d.entryRegisters() != null) o.append("  entry registers (pt_regs on its stack): ").append(line(d.entryRegisters())).append('\n');
+    }
+
+    static String line(Map<String, Long> m) {
+        List<String> p = new ArrayList<>();
+        for (var e : m.entrySet()) if (e.getValue() != null) p.add(e.getKey() + "=" + Long.toHexString(e.getValue()));
+        return String.join(" ", p);
+    }
+}
