@@ -26,7 +26,7 @@ final class CrashText {
 
     static void details(StringBuilder o, Finding.CrashDetails d) {
         if (d == null) return;
-        if (d.oops() != null) o.append("  oops: ").append(d.oops()).append('\n');
+        if (d.oops() != null && !(o.lastIndexOf("message: " + d.oops()) >= 0)) o.append("  oops: ").append(d.oops()).append('\n');
         if (d.ip() != null) o.append("  faulting ip: ").append(d.ip()).append('\n');
         if (d.caller() != null) o.append("  panic() called from: ").append(d.caller()).append('\n');
         if (d.faultAddress() >= 0) o.append(String.format("  fault address: 0x%x%n", d.faultAddress()));

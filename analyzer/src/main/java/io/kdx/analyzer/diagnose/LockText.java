@@ -26,6 +26,21 @@ final class LockText {
         return b.toString();
     }
 
+    /** The summary line: locks with waiters and deadlocks, when there are any. */
+    static void summary(StringBuilder o, List<Finding> all) {
+        int locks = 0, deadlocks = 0, waiters = 0;
+        for (Finding f : all) {
+            if (f instanceof Finding.LockContention c) {
+                locks++;
+                waiters += c.waiters().size();
+            }
+            if (f instanceof Finding.Deadlock) deadlocks++;
+        }
+        if (locks + deadlocks == 0) return;
+        o.append(String.format("  %-20s %d deadlock%s; %d lock%s with %d waiter%s%n", "locks", deadlocks, deadlocks == 1 ? "" : "s",
+                locks, locks == 1 ? "" : "s", waiters, waiters == 1 ? "" : "s"));
+    }
+
     /** Whether the lock is a later step of another lock's chain (that chain's sentence names it). */
     static boolean inAnotherChain(Finding.LockContention f, List<Finding> all) {
         for (Finding x : all) {

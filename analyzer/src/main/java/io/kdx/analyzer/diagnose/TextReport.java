@@ -81,6 +81,8 @@ public final class TextReport {
                     hung.longestSeconds() >= 0 ? String.format(", longest %.1f s", hung.longestSeconds()) : ""));
         }
         o.append(String.format("  %-20s %s%n", "panic", panic == null ? "none" : "\"" + panic.message() + "\""));
+        LockText.summary(o, d.findings());
+        for (Finding f : d.findings()) if (f instanceof Finding.Oops x) o.append(String.format("  %-20s \"%s\"%n", "oops", x.message()));
         o.append(String.format("  %-20s %s%n", "could not read", d.unreadable().isEmpty() ? "nothing" : d.unreadable().size() + (d.unreadable().size() == 1 ? " item" : " items") + ", listed at the end"));
     }
 

@@ -69,7 +69,8 @@ final class Verdict {
         if (s.isEmpty()) {
             return "No frozen filesystem, no panic, no task in uninterruptible sleep, and no audit trouble: kdx finds nothing wrong in this dump.";
         }
-        if (frozen.isEmpty() && hung == null && findings.stream().noneMatch(f -> f instanceof Finding.Panic)) s.add("No frozen filesystem.");
+        if (frozen.isEmpty() && hung == null && findings.stream().noneMatch(f -> f instanceof Finding.Panic || f instanceof Finding.Oops
+                || f instanceof Finding.Deadlock || f instanceof Finding.LockContention)) s.add("No frozen filesystem.");
         return String.join(" ", s);
     }
 

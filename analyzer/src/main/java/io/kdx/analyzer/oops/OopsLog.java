@@ -27,7 +27,7 @@ public record OopsLog(String message, String oops, int cpu, int pid, String comm
         long faultAddress, String taint, String bugLocation) {
 
     static final Pattern CPU = Pattern.compile("^CPU: (\\d+) PID: (\\d+) Comm: (\\S+) (Not tainted|Tainted: ([A-Z ]*?))\\s+\\d");
-    static final Pattern RIP = Pattern.compile("^RIP: ([0-9a-f]{4}):(\\S+)");
+    static final Pattern RIP = Pattern.compile("^RIP: ([0-9a-f]{4}):(\\S+(?: \\[\\S+\\])?)");
     static final Pattern REG = Pattern.compile("\\b(R[A-Z0-9]{1,2}|EFLAGS|ORIG_RAX): ([0-9a-f]{4}:)?([0-9a-f]{8,16})\\b");
     static final Pattern FAULT = Pattern.compile("(?:unable to handle page fault for address|NULL pointer dereference, address): ([0-9a-f]+)");
     static final Pattern BUG_AT = Pattern.compile("^kernel BUG at (\\S+)!");
