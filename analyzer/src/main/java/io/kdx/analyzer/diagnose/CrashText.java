@@ -15,6 +15,34 @@ final class CrashText {
         return b.append('.').toString();
     }
 
+    static String what(String kind) {
+        return switch (kind) {
+            case "soft-lockup" -> "the soft-lockup watchdog reported it";
+            case "hard-lockup" -> "the hard-lockup detector reported it";
+            default -> "RCU reported a CPU stall on it";
+        };
+    }
+
+    static String verdict(Finding.Lockup l) {
+        StringBuilder b = new StringBuilder("CPU ").append(l.cpu()).append(" is stuck: ").append(what(l.kind()));
+        if (l.logPid() >= 0) b.append(" running ").append(l.logComm()).append(" (pid ").append(l.logPid()).append(')');
+        if (l.stuckSeconds() >= 0) b.append(String.format(" for %.0f s", l.stuckSeconds()));
+        if (l.pid() >= 0) {
+            b.append(l.stillRunning() ? "; in the dump it still runs it" : "; in the dump it runs " + l.comm() + " (pid " + l.pid() + ")");
+            if (l.function() != null) b.append(", in ").append(l.function());
+        }
+        return b.append('.').toString();
+    }
+
+    static void lockup(StringBuilder o, Finding.Lockup l) {
+        o.append(String.format("%nStuck CPU %d (%s)%n", l.cpu(), l.kind()));
+        for (var r : l.reports()) o.append("  log: ").append(io.kdx.analyzer.log.DmesgFormat.readable(r)).append('\n');
+        if (l.pid() >= 0) o.append(String.format("  its current task in the dump: %s (pid %d)%s%n", l.comm(), l.pid(),
+                l.stillRunning() ? ", the task the report named" : ""));
+        if (l.function() != null) o.append("  running in: ").append(l.function()).append('\n');
+        for (String f : l.stack().subList(0, Math.min(10, l.stack().size()))) o.append("    ").append(f).append('\n');
+    }
+
     static void oops(StringBuilder o, Finding.Oops p) {
         o.append("\nOops\n");
         o.append("  message: ").append(p.message()).append('\n');

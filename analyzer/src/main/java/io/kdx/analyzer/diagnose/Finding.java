@@ -122,4 +122,19 @@ public sealed interface Finding {
             return "deadlock";
         }
     }
+
+    /**
+     * A CPU stuck without scheduling: the soft-lockup or hard-lockup watchdog's report, or an RCU CPU
+     * stall, with what the dump says that CPU runs.
+     *
+     * @param kind         "soft-lockup", "hard-lockup" or "rcu-stall"
+     * @param pid          the task the CPU runs in the dump (its current task), else the log's, -1 when unknown
+     * @param function     the function the CPU's current task is in (first frame of its stack), or null
+     * @param logPid       the task the report names (soft lockup: [comm:pid]), -1 when none
+     * @param stuckSeconds the watchdog's "stuck for Ns", -1 when not said
+     * @param stillRunning the dump's current task on that CPU is the one the report named
+     * @param reports      the report lines (first few)
+     */
+    record Lockup(String kind, int cpu, int pid, String comm, String function, int logPid, String logComm, double stuckSeconds,
+            boolean stillRunning, List<String> stack, List<LogRecord> reports) implements Finding {}
 }

@@ -97,6 +97,18 @@ public final class JsonReport {
                 o.put("watchdog", h.watchdog().stream().map(JsonReport::record).toList());
             }
             case Finding.LockContention lc -> LockJson.contention(o, lc);
+            case Finding.Lockup lu -> {
+                o.put("cpu", lu.cpu());
+                o.put("pid", lu.pid() < 0 ? null : lu.pid());
+                o.put("comm", lu.comm());
+                o.put("function", lu.function());
+                o.put("log_pid", lu.logPid() < 0 ? null : lu.logPid());
+                o.put("log_comm", lu.logComm());
+                o.put("stuck_seconds", lu.stuckSeconds() < 0 ? null : lu.stuckSeconds());
+                o.put("still_running", lu.stillRunning());
+                o.put("stack", lu.stack());
+                o.put("reports", lu.reports().stream().map(JsonReport::record).toList());
+            }
             case Finding.Deadlock dl -> LockJson.deadlock(o, dl);
             case Finding.Panic p -> {
                 o.put("message", p.message());

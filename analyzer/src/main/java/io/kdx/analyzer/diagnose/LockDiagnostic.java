@@ -62,6 +62,7 @@ final class LockDiagnostic implements Diagnostic {
             return List.of();
         }
         Map<Long, Wait> waitsOn = new LinkedHashMap<>();
+        Map<Long, LockWait.Found> proven = new HashMap<>();
         for (BlockedTask b : candidates) {
             LockWait.Type type = lockType(b.frames());
             TaskInfo t = c.task(b.task());
@@ -80,16 +81,31 @@ final class LockDiagnostic implements Diagnostic {
                 continue;
             }
             waitsOn.put(t.task(), new Wait(f.lock(), type));
+            proven.put(t.task(), f);
         }
         Map<Long, LockWait.Type> locks = new LinkedHashMap<>();
         for (Wait w : waitsOn.values()) locks.putIfAbsent(w.lock(), w.type() == LockWait.Type.MUTEX ? LockWait.Type.MUTEX : LockWait.Type.RWSEM_WRITE);
 
+        // each waiter's chain, as the frozen-filesystem finding gives it: task -> its waiter -> the lock's wait_list
+        Map<Long, String> lockNames = new HashMap<>();
+        for (var e : proven.entrySet()) {
+            BlockedTask b = c.stacks().get(e.getKey());
+            Wait w = waitsOn.get(e.getKey());
+            String name = lockNames.computeIfAbsent(w.lock(), x -> LockNames.of(k, x));
+            List<String> chain = List.of(
+                    String.format("task_struct 0x%x (pid %d, %s)", b.task(), b.pid(), b.comm()),
+                    String.format("%s 0x%x on its stack .task = that task", w.type() == LockWait.Type.MUTEX ? "mutex_waiter" : "rwsem_waiter",
+                            e.getValue().waiter()),
+                    String.format("queued on 0x%x = %s 0x%x%s .wait_list", w.lock() + (w.type() == LockWait.Type.MUTEX ? l.mutexWaitList : l.rwsemWaitList),
+                            w.type().cName, w.lock(), name == null ? "" : " (" + name + ")"));
+            c.stacks().put(e.getKey(), FrozenFilesystemDiagnostic.withChain(b, chain));
+        }
         Map<Long, Long> ownerWords = new HashMap<>();
         Map<Long, LockOwner> owners = new HashMap<>();
         Map<Long, String> names = new HashMap<>();
         for (var e : locks.entrySet()) {
             long lock = e.getKey();
-            names.put(lock, LockNames.of(k, lock));
+            names.put(lock, lockNames.computeIfAbsent(lock, x -> LockNames.of(k, x)));
             try {
                 if (e.getValue() == LockWait.Type.MUTEX) {
                     long w = l.mutexOwner >= 0 ? k.readU64(lock + l.mutexOwner) : 0;

@@ -32,6 +32,8 @@ final class LockJson {
             w.put("blocked_seconds", JsonReport.seconds(b.blockedSeconds()));
             Boolean writes = f.waiterWrites().get(i);
             w.put("mode", writes == null ? null : writes ? "write" : "read");
+            w.put("proven", b.proven());
+            w.put("chain", b.chain());
             ws.add(w);
         }
         o.put("waiters", ws);

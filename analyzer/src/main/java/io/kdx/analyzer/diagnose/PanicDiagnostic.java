@@ -40,7 +40,7 @@ final class PanicDiagnostic implements Diagnostic {
         } catch (MemoryFault | MissingTypeException e) {
             cs = null;
         }
-        OopsLog ol = OopsLog.scan(c.log());
+        OopsLog ol = msg.isEmpty() ? null : OopsLog.scan(c.log()); // no panic or oops line: nothing to scan for
         boolean panicked = cs != null && cs.panicCpu() >= 0 || msg.startsWith("Kernel panic");
         if (!panicked && msg.isEmpty()) return List.of();
         if (!panicked) return List.of(oops(c, ol));

@@ -40,6 +40,7 @@ public final class TextReport {
                     CrashText.details(o, p.details());
                 }
                 case Finding.Oops p -> CrashText.oops(o, p);
+                case Finding.Lockup lu -> CrashText.lockup(o, lu);
                 case Finding.LockContention lc -> LockText.contention(o, lc, stacks);
                 case Finding.Deadlock dl -> LockText.deadlock(o, dl, stacks);
             }
