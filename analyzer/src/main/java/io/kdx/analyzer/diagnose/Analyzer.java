@@ -24,7 +24,7 @@ public final class Analyzer {
      * it (audit after frozen filesystems; hung tasks after both, which attach proven chains).
      */
     static final List<Diagnostic> DIAGNOSTICS = List.of(new FrozenFilesystemDiagnostic(), new AuditBacklogDiagnostic(),
-            new HungTasksDiagnostic(), new PanicDiagnostic(), new LockDiagnostic(), new LockupDiagnostic());
+            new HungTasksDiagnostic(), new PanicDiagnostic(), new LockDiagnostic(), new LockupDiagnostic(), new OomDiagnostic());
 
     private Analyzer() {}
 

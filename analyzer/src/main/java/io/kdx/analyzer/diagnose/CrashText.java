@@ -43,6 +43,29 @@ final class CrashText {
         for (String f : l.stack().subList(0, Math.min(10, l.stack().size()))) o.append("    ").append(f).append('\n');
     }
 
+    static String verdict(Finding.OomKill k) {
+        StringBuilder b = new StringBuilder("The OOM killer killed ").append(k.victimComm()).append(" (pid ").append(k.victimPid())
+                .append(String.format(", %.0f MiB resident)", k.rssKb() / 1024.0));
+        if (k.invokerComm() != null) {
+            b.append(", invoked by ").append(k.invokerComm());
+            if (k.invokerPid() >= 0) b.append(" (pid ").append(k.invokerPid()).append(')');
+        }
+        if (k.constraint() != null && !k.constraint().equals("CONSTRAINT_NONE")) b.append(", ").append(k.constraint());
+        return b.append('.').toString();
+    }
+
+    static void oom(StringBuilder o, Finding.OomKill k) {
+        o.append("\nOOM kill\n");
+        o.append(String.format("  victim: %s (pid %d): rss %d kB (anon %d, file %d, shmem %d), total-vm %d kB%s%n", k.victimComm(), k.victimPid(),
+                k.rssKb(), k.anonRssKb(), k.fileRssKb(), k.shmemRssKb(), k.totalVmKb(), k.victimPresent() ? "; still in the task list" : ""));
+        o.append(String.format("  invoked by: %s%s; constraint %s%n", k.invokerComm(), k.invokerPid() >= 0 ? " (pid " + k.invokerPid() + ")" : "",
+                k.constraint()));
+        if (!k.memInfo().isEmpty()) o.append("  memory at the time (pages): ").append(k.memInfo()).append('\n');
+        o.append(String.format("  memory now: total %s kB, free %s kB%n", k.memTotalKb() < 0 ? "?" : k.memTotalKb(), k.memFreeKb() < 0 ? "?" : k.memFreeKb()));
+        if (!k.largest().isEmpty()) o.append("  largest at the time:\n");
+        for (var t : k.largest()) o.append(String.format("    %7d  %-16s rss %8d kB%n", t.pid(), t.comm(), t.rssKb()));
+    }
+
     static void oops(StringBuilder o, Finding.Oops p) {
         o.append("\nOops\n");
         o.append("  message: ").append(p.message()).append('\n');

@@ -137,4 +137,28 @@ public sealed interface Finding {
      */
     record Lockup(String kind, int cpu, int pid, String comm, String function, int logPid, String logComm, double stuckSeconds,
             boolean stillRunning, List<String> stack, List<LogRecord> reports) implements Finding {}
+
+    /**
+     * The OOM killer killed a task, as mm/oom_kill.c reported it.
+     *
+     * @param victimPid     "Out of memory: Killed process PID (COMM)"
+     * @param rssKb         anon-rss + file-rss + shmem-rss of the victim when killed
+     * @param victimPresent the victim is still in the dump's task list (the kill may not have completed)
+     * @param invokerPid    from the CPU line after "COMM invoked oom-killer", -1 when not printed
+     * @param constraint    "CONSTRAINT_NONE", "CONSTRAINT_MEMCG", ... from the oom-kill: line, or null
+     * @param memInfo       the report's Mem-Info counters (pages), as show_mem printed them
+     * @param largest       the report's task table, largest rss first (pid, comm, rss in kB)
+     * @param memTotalKb    the dump's totalram_pages now, in kB (-1 unknown)
+     * @param memFreeKb     the dump's NR_FREE_PAGES now, in kB (-1 unknown)
+     */
+    record OomKill(int victimPid, String victimComm, long rssKb, long anonRssKb, long fileRssKb, long shmemRssKb, long totalVmKb,
+            boolean victimPresent, int invokerPid, String invokerComm, String constraint, Map<String, Long> memInfo,
+            List<OomTask> largest, long memTotalKb, long memFreeKb, List<LogRecord> reports) implements Finding {
+        public String kind() {
+            return "oom-kill";
+        }
+    }
+
+    /** A line of the OOM report's task table. */
+    record OomTask(int pid, String comm, long rssKb, long totalVmKb) {}
 }

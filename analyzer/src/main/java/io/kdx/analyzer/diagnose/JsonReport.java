@@ -97,6 +97,7 @@ public final class JsonReport {
                 o.put("watchdog", h.watchdog().stream().map(JsonReport::record).toList());
             }
             case Finding.LockContention lc -> LockJson.contention(o, lc);
+            case Finding.OomKill oom -> CrashJson.oom(o, oom);
             case Finding.Lockup lu -> {
                 o.put("cpu", lu.cpu());
                 o.put("pid", lu.pid() < 0 ? null : lu.pid());

@@ -41,6 +41,7 @@ public final class TextReport {
                 }
                 case Finding.Oops p -> CrashText.oops(o, p);
                 case Finding.Lockup lu -> CrashText.lockup(o, lu);
+                case Finding.OomKill oom -> CrashText.oom(o, oom);
                 case Finding.LockContention lc -> LockText.contention(o, lc, stacks);
                 case Finding.Deadlock dl -> LockText.deadlock(o, dl, stacks);
             }

@@ -20,6 +20,7 @@ final class Verdict {
                         + (p.pid() >= 0 ? " in " + p.comm() + " (pid " + p.pid() + ") on CPU " + p.cpu() : "") + ".");
                 case Finding.Oops p -> s.add(CrashText.verdict(p));
                 case Finding.Lockup lu -> s.add(CrashText.verdict(lu));
+                case Finding.OomKill oom -> s.add(CrashText.verdict(oom));
                 case Finding.FrozenFilesystem ff -> frozen.add(ff);
                 case Finding.AuditBacklog a -> auditF = a;
                 case Finding.HungTasks h -> hung = h;
@@ -71,7 +72,7 @@ final class Verdict {
             return "No frozen filesystem, no panic, no task in uninterruptible sleep, and no audit trouble: kdx finds nothing wrong in this dump.";
         }
         if (frozen.isEmpty() && hung == null && findings.stream().noneMatch(f -> f instanceof Finding.Panic || f instanceof Finding.Oops
-                || f instanceof Finding.Deadlock || f instanceof Finding.LockContention || f instanceof Finding.Lockup)) s.add("No frozen filesystem.");
+                || f instanceof Finding.Deadlock || f instanceof Finding.LockContention || f instanceof Finding.Lockup || f instanceof Finding.OomKill)) s.add("No frozen filesystem.");
         return String.join(" ", s);
     }
 
