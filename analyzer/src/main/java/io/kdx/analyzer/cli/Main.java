@@ -28,6 +28,7 @@ public final class Main implements Runnable {
         COMMANDS.put("sys", SysCommand::new);
         COMMANDS.put("log", LogCommand::new);
         COMMANDS.put("mount", MountCommand::new);
+        COMMANDS.put("mem", MemCommand::new);
         COMMANDS.put("analyze", AnalyzeCommand::new);
         COMMANDS.put("symbols", SymbolsCommand::new);
         COMMANDS.put("struct", StructCommand::new);

@@ -99,6 +99,21 @@ public final class JsonReport {
                 o.put("by_waiting_in", groups);
                 o.put("watchdog", h.watchdog().stream().map(JsonReport::record).toList());
             }
+            case Finding.LockContention lc -> LockJson.contention(o, lc);
+            case Finding.OomKill oom -> CrashJson.oom(o, oom);
+            case Finding.Lockup lu -> {
+                o.put("cpu", lu.cpu());
+                o.put("pid", lu.pid() < 0 ? null : lu.pid());
+                o.put("comm", lu.comm());
+                o.put("function", lu.function());
+                o.put("log_pid", lu.logPid() < 0 ? null : lu.logPid());
+                o.put("log_comm", lu.logComm());
+                o.put("stuck_seconds", lu.stuckSeconds() < 0 ? null : lu.stuckSeconds());
+                o.put("still_running", lu.stillRunning());
+                o.put("stack", lu.stack());
+                o.put("reports", lu.reports().stream().map(JsonReport::record).toList());
+            }
+            case Finding.Deadlock dl -> LockJson.deadlock(o, dl);
             case Finding.Panic p -> {
                 o.put("message", p.message());
                 o.put("pid", p.pid() < 0 ? null : p.pid());
@@ -106,6 +121,15 @@ public final class JsonReport {
                 o.put("cpu", p.cpu() < 0 ? null : p.cpu());
                 if (p.pid() < 0) o.put("unknown", Map.of("pid", "the panic task is not in the task list kdx read"));
                 o.put("stack", p.frames());
+                CrashJson.details(o, p.details());
+            }
+            case Finding.Oops p -> {
+                o.put("message", p.message());
+                o.put("pid", p.pid() < 0 ? null : p.pid());
+                o.put("comm", p.comm());
+                o.put("cpu", p.cpu() < 0 ? null : p.cpu());
+                o.put("stack", p.frames());
+                CrashJson.details(o, p.details());
             }
         }
         return o;

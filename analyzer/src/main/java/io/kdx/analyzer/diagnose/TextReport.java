@@ -35,7 +35,15 @@ public final class TextReport {
                 case Finding.FrozenFilesystem ff -> frozen(o, ff, stacks);
                 case Finding.AuditBacklog a -> audit(o, a, stacks);
                 case Finding.HungTasks h -> hung(o, h);
-                case Finding.Panic p -> panic(o, p);
+                case Finding.Panic p -> {
+                    panic(o, p);
+                    CrashText.details(o, p.details());
+                }
+                case Finding.Oops p -> CrashText.oops(o, p);
+                case Finding.Lockup lu -> CrashText.lockup(o, lu);
+                case Finding.OomKill oom -> CrashText.oom(o, oom);
+                case Finding.LockContention lc -> LockText.contention(o, lc, stacks);
+                case Finding.Deadlock dl -> LockText.deadlock(o, dl, stacks);
             }
         }
         if (d.findings().stream().noneMatch(f -> f instanceof Finding.AuditBacklog)) auditState(o, d.audit());
@@ -75,6 +83,8 @@ public final class TextReport {
                     hung.longestSeconds() >= 0 ? String.format(", longest %.1f s", hung.longestSeconds()) : ""));
         }
         o.append(String.format("  %-20s %s%n", "panic", panic == null ? "none" : "\"" + panic.message() + "\""));
+        LockText.summary(o, d.findings());
+        for (Finding f : d.findings()) if (f instanceof Finding.Oops x) o.append(String.format("  %-20s \"%s\"%n", "oops", x.message()));
         o.append(String.format("  %-20s %s%n", "could not read", d.unreadable().isEmpty() ? "nothing" : d.unreadable().size() + (d.unreadable().size() == 1 ? " item" : " items") + ", listed at the end"));
     }
 

@@ -44,13 +44,23 @@ final class Verdict {
         Finding.AuditBacklog auditF = null;
         Finding.HungTasks hung = null;
         List<Finding.FrozenFilesystem> frozen = new ArrayList<>();
+        int locks = 0;
         for (Finding f : findings) {
             switch (f) {
                 case Finding.Panic p -> s.add("The kernel panicked: \"" + p.message() + "\""
                         + (p.pid() >= 0 ? " in " + p.comm() + " (pid " + p.pid() + ") on CPU " + p.cpu() : "") + ".");
+                case Finding.Oops p -> s.add(CrashText.verdict(p));
+                case Finding.Lockup lu -> s.add(CrashText.verdict(lu));
+                case Finding.OomKill oom -> s.add(CrashText.verdict(oom));
                 case Finding.FrozenFilesystem ff -> frozen.add(ff);
                 case Finding.AuditBacklog a -> auditF = a;
                 case Finding.HungTasks h -> hung = h;
+                case Finding.Deadlock dl -> s.add(LockText.verdict(dl));
+                case Finding.LockContention lc -> {
+                    if (LockText.inAnotherChain(lc, findings)) continue; // told as part of that chain
+                    if (++locks <= 3) s.add(LockText.verdict(lc));
+                    else if (locks == 4) s.add("More locks have waiters (see the lock-contention findings).");
+                }
             }
         }
         for (Finding.FrozenFilesystem f : frozen) {
@@ -94,7 +104,8 @@ final class Verdict {
                     + top.getValue().size() + " of them in " + top.getKey() + "; no frozen filesystem.");
         }
         if (s.isEmpty()) return null;
-        if (frozen.isEmpty() && hung == null && findings.stream().noneMatch(f -> f instanceof Finding.Panic)) s.add("No frozen filesystem.");
+        if (frozen.isEmpty() && hung == null && findings.stream().noneMatch(f -> f instanceof Finding.Panic || f instanceof Finding.Oops
+                || f instanceof Finding.Deadlock || f instanceof Finding.LockContention || f instanceof Finding.Lockup || f instanceof Finding.OomKill)) s.add("No frozen filesystem.");
         return String.join(" ", s);
     }
 

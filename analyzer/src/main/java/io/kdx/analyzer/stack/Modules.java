@@ -73,8 +73,17 @@ public final class Modules {
         return null;
     }
 
-    /** The module symbol with the greatest value <= a, or null. */
+    /** The module function with the greatest value <= a, or null. */
     public Sym lookup(Module m, long a) {
+        return lookup(m, a, 2);
+    }
+
+    /** The module data object (STT_OBJECT: a static lock, a table) with the greatest value <= a, or null. */
+    public Sym lookupObject(Module m, long a) {
+        return lookup(m, a, 1);
+    }
+
+    private Sym lookup(Module m, long a, int sttType) {
         if (m.kallsyms == 0) return null;
         try {
             long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
@@ -86,7 +95,7 @@ public final class Modules {
                 long v = k.readU64(e + 8);
                 if (v == 0 || Long.compareUnsigned(v, a) > 0) continue;
                 int info = k.readU8(e + 4);
-                if ((info & 0xf) != 2) continue; // STT_FUNC
+                if ((info & 0xf) != sttType) continue; // STT_FUNC 2, STT_OBJECT 1
                 if (best < 0 || Long.compareUnsigned(v, bestVal) > 0) {
                     best = i;
                     bestVal = v;

@@ -21,6 +21,11 @@ public final class Unwinder {
         return trace(k, task).frames();
     }
 
+    /** An instruction address as a frame: its function+offset in the vmlinux or a module (not a return address). */
+    public static Frame symbolize(Kernel k, long address) {
+        return new Symbolizer(k).frame(0, 0, address, "regs", false);
+    }
+
     /** The frames and the reason the walk ended. */
     public static Backtrace trace(Kernel k, TaskInfo task) {
         OrcWalk w = new OrcWalk(k, task);

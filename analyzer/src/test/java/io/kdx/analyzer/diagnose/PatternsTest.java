@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class PatternsTest {
     @Test
     void hungTaskWatchdogReport() {
-        assertTrue(Analyzer.WATCHDOG.matcher("INFO: task auditd:106 blocked for more than 120 seconds.").find());
-        assertTrue(Analyzer.WATCHDOG.matcher("INFO: task kworker/u4:2:87 blocked for more than 122 seconds.").find());
-        assertFalse(Analyzer.WATCHDOG.matcher("task auditd:106 state:D stack:0 pid:106").find());
+        assertTrue(HungTasksDiagnostic.WATCHDOG.matcher("INFO: task auditd:106 blocked for more than 120 seconds.").find());
+        assertTrue(HungTasksDiagnostic.WATCHDOG.matcher("INFO: task kworker/u4:2:87 blocked for more than 122 seconds.").find());
+        assertFalse(HungTasksDiagnostic.WATCHDOG.matcher("task auditd:106 state:D stack:0 pid:106").find());
     }
 }

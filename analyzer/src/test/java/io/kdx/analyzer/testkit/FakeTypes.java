@@ -50,6 +50,18 @@ public final class FakeTypes implements Types {
             return this;
         }
 
+        /** A member whose type is a pointer (8 bytes): for readers that tell a pointer from an atomic_long_t. */
+        public StructBuilder pointer(String path, long offset) {
+            t.paths.put(path, new Member(last(path), offset, new FakeType(Type.Kind.POINTER, null, 8), 0, 0));
+            return this;
+        }
+
+        /** A member whose type is a struct of that size (atomic_long_t is struct { s64 counter; }). */
+        public StructBuilder structMember(String path, long offset, long size) {
+            t.paths.put(path, new Member(last(path), offset, new FakeType(Type.Kind.STRUCT, "atomic_long_t", size), 0, 0));
+            return this;
+        }
+
         /** A bit field: its containing byte offset, bit offset from there, and width in bits. */
         public StructBuilder bits(String path, long offset, int bitOffset, int bitSize) {
             t.paths.put(path, new Member(last(path), offset, base(1), bitOffset, bitSize));

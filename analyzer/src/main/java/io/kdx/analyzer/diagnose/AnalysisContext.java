@@ -1,0 +1,158 @@
+package io.kdx.analyzer.diagnose;
+
+import io.kdx.analyzer.audit.Audit;
+import io.kdx.analyzer.audit.AuditState;
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.log.KernelLog;
+import io.kdx.analyzer.log.KernelLogs;
+import io.kdx.analyzer.stack.Backtrace;
+import io.kdx.analyzer.stack.Frame;
+import io.kdx.analyzer.stack.Unwinder;
+import io.kdx.analyzer.tasks.TaskInfo;
+import io.kdx.analyzer.tasks.Tasks;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every diagnosis may consult, read once per dump: the kernel log, the task list, the stacks of
+ * the tasks in D state (a diagnosis that proves a task's wait replaces its entry with one carrying
+ * the chain), the audit state (read on first use), the findings of the diagnoses that ran before,
+ * and the list of what could not be read.
+ */
+public final class AnalysisContext {
+    private final Kernel k;
+    private final KernelLog log;
+    private final List<TaskInfo> tasks;
+    private final Map<Long, TaskInfo> byAddr = new HashMap<>();
+    private final Map<Integer, TaskInfo> byPid = new HashMap<>();
+    private final WaitChannel wchan;
+    private final Map<Long, BlockedTask> stacks = new LinkedHashMap<>();
+    private final List<TaskInfo> dState;
+    private final List<String> unreadable;
+    /** What the verdict cannot stand on: the log, the task list or the mounts not read (issue #12). */
+    private final List<String> notAnalyzed = new ArrayList<>();
+    private final List<Finding> found = new ArrayList<>();
+    private AuditState audit;
+
+    AnalysisContext(Kernel k) {
+        this.k = k;
+        this.unreadable = new ArrayList<>(k.notes());
+        Analyzer.describeDump(k, unreadable);
+        log = KernelLogs.read(k);
+        unreadable.addAll(log.problems());
+        if (log.records().isEmpty()) {
+            notAnalyzed.add("the kernel log could not be read" + (log.problems().isEmpty() ? "" : " (" + log.problems().getFirst() + ")"));
+        }
+        Tasks.Result tr;
+        try {
+            tr = Tasks.walk(k);
+        } catch (MemoryFault | MissingTypeException e) {
+            tr = new Tasks.Result(List.of(), List.of());
+            unreadable.add("the task list is unreadable, so no task, stack or waiter is known: " + e.getMessage());
+            notAnalyzed.add("the task list could not be read (" + e.getMessage() + ")");
+        }
+        unreadable.addAll(tr.notes());
+        if (notAnalyzed.stream().noneMatch(n -> n.startsWith("the task list")) && tr.listBroken()) {
+            Tasks.Result r = tr;
+            String why = r.notes().stream().filter(n -> n.startsWith("init_task.tasks: ")).findFirst()
+                    .orElse(r.notes().isEmpty() ? "no process on init_task.tasks" : r.notes().getFirst());
+            notAnalyzed.add("the task list could not be read in full (" + why + "; " + r.tasks().size() + " tasks read)");
+        }
+        tasks = tr.tasks();
+        for (TaskInfo t : tasks) {
+            byAddr.put(t.task(), t);
+            byPid.putIfAbsent(t.pid(), t);
+        }
+        wchan = new WaitChannel(k);
+        dState = tasks.stream().filter(t -> "UN".equals(t.state())).toList();
+        for (TaskInfo t : dState) stacks.put(t.task(), blocked(t, List.of(), false));
+    }
+
+    public Kernel kernel() {
+        return k;
+    }
+
+    public KernelLog log() {
+        return log;
+    }
+
+    public List<TaskInfo> tasks() {
+        return tasks;
+    }
+
+    public TaskInfo task(long taskStruct) {
+        return byAddr.get(taskStruct);
+    }
+
+    public TaskInfo pid(int pid) {
+        return byPid.get(pid);
+    }
+
+    /** Tasks in D state (crash's UN). */
+    public List<TaskInfo> dState() {
+        return dState;
+    }
+
+    /** D-state tasks (and tasks a diagnosis examined) by task_struct address, with their stacks. */
+    public Map<Long, BlockedTask> stacks() {
+        return stacks;
+    }
+
+    WaitChannel waitChannel() {
+        return wchan;
+    }
+
+    /** What could not be read: a diagnosis adds one sentence per gap. */
+    /** Says that something the verdict stands on could not be read. */
+    public void notAnalyzed(String what) {
+        notAnalyzed.add(what);
+    }
+
+    public List<String> notAnalyzed() {
+        return List.copyOf(notAnalyzed);
+    }
+
+    public List<String> unreadable() {
+        return unreadable;
+    }
+
+    /** The audit variables, read on first use (their problems join {@link #unreadable()} then). */
+    public AuditState audit() {
+        if (audit == null) {
+            audit = Audit.read(k);
+            unreadable.addAll(audit.problems());
+        }
+        return audit;
+    }
+
+    /** Findings of the diagnoses that ran before, of one kind. */
+    public <F extends Finding> List<F> found(Class<F> kind) {
+        List<F> out = new ArrayList<>();
+        for (Finding f : found) if (kind.isInstance(f)) out.add(kind.cast(f));
+        return out;
+    }
+
+    void add(List<? extends Finding> fs) {
+        found.addAll(fs);
+    }
+
+    /** A task's stack and wait channel, with the chain to what it waits on (empty when not proven). */
+    public BlockedTask blocked(TaskInfo t, List<String> chain, boolean proven) {
+        List<Frame> frames = List.of();
+        String note = null;
+        try {
+            Backtrace bt = Unwinder.trace(k, t);
+            frames = bt.frames();
+            note = bt.note();
+        } catch (MemoryFault | MissingTypeException e) {
+            note = "stack unreadable: " + e.getMessage();
+        }
+        double secs = t.sinceRunNs() < 0 ? -1 : t.sinceRunNs() / 1e9;
+        return new BlockedTask(t.pid(), t.comm(), t.task(), t.state(), wchan.of(frames), secs, frames, note, chain, proven);
+    }
+}

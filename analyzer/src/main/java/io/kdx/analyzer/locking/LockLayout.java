@@ -1,0 +1,87 @@
+package io.kdx.analyzer.locking;
+
+import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.symbols.Member;
+import io.kdx.symbols.Type;
+
+/**
+ * Offsets of the sleeping locks' members kdx reads, resolved once per kernel ({@link #of}), with the
+ * version differences settled here. Absent members are -1.
+ *
+ * <ul>
+ * <li>struct mutex: {@code owner} is an atomic_long_t holding the owner's task_struct pointer with
+ *     flag bits in its low 3 bits since 4.10 (commit 3ca0ff571b09 "locking/mutex: Rework
+ *     mutex::owner", which also removed {@code count}); before, {@code atomic_t count} (1 free, 0
+ *     locked, negative: locked with waiters) said whether it was held and {@code owner} was a plain
+ *     task pointer kept only with CONFIG_MUTEX_SPIN_ON_OWNER or CONFIG_DEBUG_MUTEXES.</li>
+ * <li>struct rw_semaphore: {@code owner} is an atomic_long_t since 5.3 (commit 94a9717b3c40
+ *     "locking/rwsem: Make rwsem->owner an atomic_long_t"), a task_struct pointer before; from 4.8
+ *     (commit 19c5d690e416 "locking/rwsem: Add reader-owned state to the owner field") bit 0 of the
+ *     owner (RWSEM_READER_OWNED) marks a reader-owned rwsem. {@code count} holds the reader count
+ *     above bit 8 and RWSEM_WRITER_LOCKED in bit 0 since 5.3 (commit 64489e78004c
+ *     "locking/rwsem: Implement a new locking scheme"); before, it was the xadd bias scheme.</li>
+ * <li>struct mutex_waiter and struct rwsem_waiter: a list_head queued on the lock's wait_list and
+ *     the waiting task; both live on the waiter's own stack (__mutex_lock_common,
+ *     rwsem_down_read_slowpath / rwsem_down_write_slowpath).</li>
+ * </ul>
+ */
+public final class LockLayout {
+    public final long mutexOwner, mutexCount, mutexWaitList;
+    /** 4.10+: owner is a word of task pointer | MUTEX_FLAG_* bits (no count member). */
+    public final boolean mutexOwnerWord;
+    public final long mutexWaiterList, mutexWaiterTask;
+    public final long rwsemCount, rwsemOwner, rwsemWaitList;
+    /** 5.3+: owner is an atomic_long_t and count holds the reader count above RWSEM_READER_SHIFT. */
+    public final boolean rwsemOwnerWord;
+    public final long rwsemWaiterList, rwsemWaiterTask, rwsemWaiterType;
+    /** THREAD_SIZE: sizeof(union thread_union), 16 KiB on x86_64 without KASAN. */
+    public final long threadSize;
+
+    public LockLayout(Kernel k) {
+        mutexOwner = opt(k, "mutex", "owner");
+        mutexCount = opt(k, "mutex", "count");
+        mutexWaitList = opt(k, "mutex", "wait_list");
+        mutexOwnerWord = mutexOwner >= 0 && mutexCount < 0 && !isPointer(k, "mutex", "owner");
+        mutexWaiterList = opt(k, "mutex_waiter", "list");
+        mutexWaiterTask = opt(k, "mutex_waiter", "task");
+        rwsemCount = opt(k, "rw_semaphore", "count");
+        rwsemOwner = opt(k, "rw_semaphore", "owner");
+        rwsemWaitList = opt(k, "rw_semaphore", "wait_list");
+        rwsemOwnerWord = rwsemOwner >= 0 && !isPointer(k, "rw_semaphore", "owner");
+        rwsemWaiterList = opt(k, "rwsem_waiter", "list");
+        rwsemWaiterTask = opt(k, "rwsem_waiter", "task");
+        rwsemWaiterType = opt(k, "rwsem_waiter", "type");
+        long ts = 16384;
+        try {
+            long s = k.sizeOf("thread_union");
+            if (s > 0) ts = s;
+        } catch (RuntimeException e) {
+            // x86_64 THREAD_SIZE without KASAN (PAGE_SIZE << 2)
+        }
+        threadSize = ts;
+    }
+
+    public static LockLayout of(Kernel k) {
+        return k.cached(LockLayout.class, LockLayout::new);
+    }
+
+    static long opt(Kernel k, String struct, String member) {
+        try {
+            return k.hasMember(struct, member) ? k.offsetOf(struct, member) : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static boolean isPointer(Kernel k, String struct, String member) {
+        try {
+            Type t = k.types().struct(struct);
+            Member m = t == null ? null : t.member(member);
+            if (m == null || m.type() == null) return false;
+            Type r = m.type().resolved();
+            return r != null && r.kind() == Type.Kind.POINTER;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

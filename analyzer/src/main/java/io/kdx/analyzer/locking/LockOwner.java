@@ -1,0 +1,78 @@
+package io.kdx.analyzer.locking;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who holds a sleeping lock, decoded from its owner and count words as the dumped kernel's version
+ * writes them (see {@link LockLayout} for the commits).
+ *
+ * @param held        whether the lock is held (null when the dump cannot say)
+ * @param task        the owning task_struct (the writer, or for a reader-owned rwsem the last reader
+ *                    to take it, which may have released it since), 0 when none is recorded
+ * @param readerOwned an rwsem held by readers (RWSEM_READER_OWNED)
+ * @param readers     readers holding an rwsem (count >> RWSEM_READER_SHIFT, 5.3+), -1 when unknown
+ * @param flags       the flag bits set, by the kernel's names
+ */
+public record LockOwner(Boolean held, long task, boolean readerOwned, long readers, List<String> flags) {
+    /** include/linux/mutex.h / kernel/locking/mutex.c, 4.10+: the low bits of mutex.owner. */
+    static final long MUTEX_FLAG_WAITERS = 0x01, MUTEX_FLAG_HANDOFF = 0x02, MUTEX_FLAG_PICKUP = 0x04, MUTEX_FLAGS = 0x07;
+    /** kernel/locking/rwsem.c, 5.3+: owner bits (bit 1 and 2 were RWSEM_RD/WR_NONSPINNABLE until 5.11's single RWSEM_NONSPINNABLE). */
+    static final long RWSEM_READER_OWNED = 0x1, RWSEM_OWNER_FLAGS = 0x7;
+    /** count bits, 5.3+. */
+    static final long RWSEM_WRITER_LOCKED = 0x1, RWSEM_FLAG_WAITERS = 0x2, RWSEM_FLAG_HANDOFF = 0x4;
+    static final int RWSEM_READER_SHIFT = 8;
+    /** bit 63 of count: RWSEM_FLAG_READFAIL (5.3+), so readers are bits 8..62. */
+    static final long RWSEM_READER_MASK = ~((1L << RWSEM_READER_SHIFT) - 1) & ~(1L << 63);
+
+    /** A mutex from 4.10 on: owner = task_struct pointer | MUTEX_FLAG_WAITERS | HANDOFF | PICKUP. */
+    public static LockOwner mutexWord(long owner) {
+        List<String> f = new ArrayList<>();
+        if ((owner & MUTEX_FLAG_WAITERS) != 0) f.add("MUTEX_FLAG_WAITERS");
+        if ((owner & MUTEX_FLAG_HANDOFF) != 0) f.add("MUTEX_FLAG_HANDOFF");
+        if ((owner & MUTEX_FLAG_PICKUP) != 0) f.add("MUTEX_FLAG_PICKUP");
+        long task = owner & ~MUTEX_FLAGS;
+        return new LockOwner(task != 0, task, false, -1, List.copyOf(f));
+    }
+
+    /**
+     * A mutex before 4.10: count 1 free, 0 locked, negative locked with (possible) waiters; owner a
+     * task pointer when the kernel kept one (0 when it has no owner member).
+     */
+    public static LockOwner mutexCount(int count, long ownerPointer) {
+        List<String> f = new ArrayList<>();
+        if (count < 0) f.add("count < 0: waiters");
+        long task = ownerPointer;
+        return new LockOwner(count <= 0, count <= 0 ? task : 0, false, -1, List.copyOf(f));
+    }
+
+    /** An rw_semaphore from 5.3 on: count (writer bit, waiters, handoff, readers above bit 8) and owner word. */
+    public static LockOwner rwsemWord(long count, long owner) {
+        List<String> f = new ArrayList<>();
+        if ((count & RWSEM_WRITER_LOCKED) != 0) f.add("RWSEM_WRITER_LOCKED");
+        if ((count & RWSEM_FLAG_WAITERS) != 0) f.add("RWSEM_FLAG_WAITERS");
+        if ((count & RWSEM_FLAG_HANDOFF) != 0) f.add("RWSEM_FLAG_HANDOFF");
+        if (count < 0) f.add("RWSEM_FLAG_READFAIL");
+        long readers = (count & RWSEM_READER_MASK) >>> RWSEM_READER_SHIFT;
+        boolean readerOwned = (owner & RWSEM_READER_OWNED) != 0;
+        if (readerOwned) f.add("RWSEM_READER_OWNED");
+        if ((owner & 0x2) != 0) f.add("RWSEM_NONSPINNABLE");
+        boolean writer = (count & RWSEM_WRITER_LOCKED) != 0;
+        long task = owner & ~RWSEM_OWNER_FLAGS;
+        return new LockOwner(writer || readers > 0, writer || readerOwned ? task : 0, readerOwned && !writer, readers, List.copyOf(f));
+    }
+
+    /**
+     * An rw_semaphore from 4.8 to 5.2: owner is a task pointer, RWSEM_READER_OWNED (1) alone while
+     * readers hold it (4.8 to 5.0), or a reader's pointer with bit 0 set (5.1, 5.2); whether it is held
+     * at all is in the xadd count, which kdx does not decode, so held is null unless the owner says.
+     */
+    public static LockOwner rwsemPointer(long owner) {
+        List<String> f = new ArrayList<>();
+        boolean readerOwned = (owner & RWSEM_READER_OWNED) != 0;
+        if (readerOwned) f.add("RWSEM_READER_OWNED");
+        long task = owner & ~0x3L;
+        Boolean held = owner != 0 && !readerOwned ? Boolean.TRUE : null;
+        return new LockOwner(held, task, readerOwned, -1, List.copyOf(f));
+    }
+}
