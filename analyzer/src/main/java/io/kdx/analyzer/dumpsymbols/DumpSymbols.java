@@ -50,7 +50,7 @@ public final class DumpSymbols implements KernelSymbols {
     private final DumpTypes types;
     private final OrcTable orc;
     private final String banner, release, buildId, foundBy;
-    private MemorySegment btfBytes;
+    private final MemorySegment btfBytes;
 
     private DumpSymbols(Dump dump, PhysicalMemory mem, ImageLocation where) throws SymbolsException {
         this.dumpPath = dump.path();
@@ -61,16 +61,29 @@ public final class DumpSymbols implements KernelSymbols {
         ImageMemory img = new ImageMemory(mem, where.physBase());
         try {
             long t0 = System.nanoTime();
+            // The BTF (a copy and an index, the larger part of the work) is guessed at once on a
+            // second thread while kallsyms is read: the first BTF header after the kallsyms tables,
+            // where the kernel's linker script puts .BTF (after .notes, in RO_DATA). kallsyms then
+            // confirms the guess by __start_BTF and __stop_BTF, or the BTF is read where they say.
+            java.util.concurrent.CompletableFuture<LoadedBtf> guess = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    long[] at = BtfHeaderProbe.find(img, where.tables().tokenIndex() + 512, 64L << 20);
+                    return at == null ? null : loadBtf(img, at[0], at[1]);
+                } catch (SymbolsException | RuntimeException e) {
+                    return null; // a wrong guess: kallsyms says where
+                }
+            }, LOADER);
             Kallsyms.Parts parts = Kallsyms.parts(img, where.tables(), dumpPath);
             // Lazily where the kernel keeps its names sorted (kallsyms_seqs_of_names), else decoded whole.
             KallsymsTable lazy = LazyKallsyms.open(img, where.tables(), parts, kaslr);
             this.table = lazy != null ? lazy : new KallsymsTable.Decoded(Kallsyms.decode(parts, kaslr, dumpPath).build().table());
-            // The BTF (a copy and an index, the larger part of the work) loads on a second thread
-            // while the rest is checked.
             long btfStart = table.address("__start_BTF"), btfStop = table.address("__stop_BTF");
-            java.util.concurrent.CompletableFuture<BtfTypes> btf = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            long start = btfStart == 0 ? 0 : btfStart + kaslr, stop = btfStop == 0 ? 0 : btfStop + kaslr;
+            java.util.concurrent.CompletableFuture<LoadedBtf> btf = guess.thenApplyAsync(g -> {
+                if (TRACE) System.err.println("kdx: trace: BTF guessed " + (g != null && g.start() == start && g.stop() == stop ? "right" : "wrong"));
+                if (g != null && g.start() == start && g.stop() == stop) return g;
                 try {
-                    return btf(img, btfStart == 0 ? 0 : btfStart + kaslr, btfStop == 0 ? 0 : btfStop + kaslr);
+                    return btf(img, start, stop);
                 } catch (SymbolsException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
@@ -97,7 +110,9 @@ public final class DumpSymbols implements KernelSymbols {
             this.buildId = id != null && !id.isBlank() ? id.strip().toLowerCase(java.util.Locale.ROOT) : buildIdFromNotes(img);
             long t2 = System.nanoTime();
             try {
-                this.types = new DumpTypes(btf.join(), table::address);
+                LoadedBtf loaded = btf.join();
+                this.btfBytes = loaded.bytes();
+                this.types = new DumpTypes(loaded.types(), table::address);
             } catch (java.util.concurrent.CompletionException e) {
                 if (e.getCause() instanceof SymbolsException se) throw se;
                 if (e.getCause() instanceof RuntimeException re) throw re;
@@ -132,7 +147,10 @@ public final class DumpSymbols implements KernelSymbols {
         return a == 0 ? 0 : a + kaslr;
     }
 
-    private BtfTypes btf(ImageMemory img, long start, long stop) throws SymbolsException {
+    /** The BTF between two runtime addresses, copied and indexed. */
+    private record LoadedBtf(long start, long stop, MemorySegment bytes, BtfTypes types) {}
+
+    private LoadedBtf btf(ImageMemory img, long start, long stop) throws SymbolsException {
         if (start == 0 || stop == 0 || Long.compareUnsigned(stop, start) <= 0) {
             long lb = table.address("linux_banner");
             String rel;
@@ -145,15 +163,18 @@ public final class DumpSymbols implements KernelSymbols {
                     + "kdx cannot read its types from the dump; give its vmlinux or a symbol pack with -s");
         }
         if (stop - start > (256L << 20)) throw new SymbolsException(dumpPath, "__start_BTF..__stop_BTF spans " + (stop - start) + " bytes: damaged kallsyms");
+        return loadBtf(img, start, stop);
+    }
+
+    private LoadedBtf loadBtf(ImageMemory img, long start, long stop) throws SymbolsException {
         long t0 = System.nanoTime();
         MemorySegment seg = img.copy(start, stop, arena);
         long t1 = System.nanoTime();
-        btfBytes = seg;
         BtfFile f = BtfFile.parse(dumpPath, seg);
         long t2 = System.nanoTime();
         BtfTypes b = BtfTypes.open(f, sec -> -1);
         if (TRACE) System.err.printf("kdx: trace: BTF copy %.1f ms (%d bytes), parse %.1f ms, index %.1f ms%n", (t1 - t0) / 1e6, stop - start, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
-        return b;
+        return new LoadedBtf(start, stop, seg, b);
     }
 
     /** The ORC tables where they lie in the dump, searched in place ({@link MemoryOrc}). */
