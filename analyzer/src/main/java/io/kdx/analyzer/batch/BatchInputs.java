@@ -31,7 +31,7 @@ final class BatchInputs {
     }
 
     /** Inside a directory, a file is a candidate when it is an archive or starts like a dump. */
-    private static boolean candidate(Path f) {
+    static boolean candidate(Path f) {
         if (Archives.isArchive(f)) return true;
         try (var in = Files.newInputStream(f)) {
             byte[] head = in.readNBytes(16);
