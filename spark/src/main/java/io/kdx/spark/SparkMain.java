@@ -55,7 +55,12 @@ public final class SparkMain implements Callable<Integer> {
         if (master != null) b.master(master);
         else if (System.getProperty("spark.master") == null) b.master("local[*]");
         boolean local = master == null ? System.getProperty("spark.master") == null : master.startsWith("local");
-        if (local) b.config("spark.ui.enabled", "false"); // a second of start-up nobody looks at
+        if (local) {
+            // One machine: no web UI (a second of start-up nobody looks at), and the driver on the
+            // loopback interface rather than whatever address the host name resolves to.
+            b.config("spark.ui.enabled", "false").config("spark.driver.host", "localhost")
+                    .config("spark.driver.bindAddress", "127.0.0.1");
+        }
         long t0 = System.nanoTime();
         try (SparkSession spark = b.getOrCreate()) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;

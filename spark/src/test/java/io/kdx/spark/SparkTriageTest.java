@@ -102,7 +102,7 @@ class SparkTriageTest {
         notADump = Files.writeString(tmp.resolve("explicit.txt"), "named on the command line, so it gets a row\n");
 
         spark = SparkSession.builder().master("local[2,2]").appName("kdx-spark-test")
-                .config("spark.ui.enabled", "false")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "localhost").config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
