@@ -266,66 +266,24 @@ class SparkTriageTest {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    /** {@code kdx batch --json -s PACK INPUTS} as its own JVM: its lines by dump. */
     static Map<String, JsonNode> kdxBatch(List<String> inputs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.kdx.analyzer.cli.Main", "batch", "--json", "--jobs", "2", "-s", pack.toString()));
-        cmd.addAll(inputs);
-        Path outFile = tmp.resolve("batch-" + System.nanoTime() + ".jsonl");
-        Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "kdx batch finished");
-        Map<String, JsonNode> out = new TreeMap<>();
-        for (String line : Files.readAllLines(outFile)) {
-            JsonNode n = JSON.readTree(line);
-            assertNull(out.put(n.get("dump").asText(), n), "kdx batch printed one line per dump");
-        }
-        return out;
+        return KdxBatch.run(inputs, pack, tmp);
     }
 
-    /** The job's JSON-lines output, by dump; fails on a dump with two rows. */
     static Map<String, JsonNode> jsonRows(Path out) throws IOException {
-        Path dir = out.resolve("json").resolve("date=" + DAY);
-        Map<String, JsonNode> rows = new TreeMap<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path f : s.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    JsonNode n = JSON.readTree(line);
-                    assertNull(rows.put(n.get("dump").asText(), n), "one row for " + n.get("dump"));
-                }
-            }
-        }
-        return rows;
+        return KdxBatch.jsonRows(out, DAY);
     }
 
     static List<String> kinds(JsonNode row) {
-        List<String> k = new ArrayList<>();
-        row.get("findings").forEach(f -> k.add(f.get("kind").asText()));
-        return k;
+        return KdxBatch.kinds(row);
     }
 
     static JsonNode withoutSeconds(JsonNode row) {
-        ObjectNode c = row.deepCopy();
-        c.remove("seconds");
-        return c;
+        return KdxBatch.withoutSeconds(row);
     }
 
-    /** Parquet's columns are the union of every row's fields: a field a row lacks reads as null. */
     static JsonNode withoutNulls(JsonNode n) {
-        if (n.isObject()) {
-            ObjectNode o = JSON.createObjectNode();
-            n.properties().forEach(e -> {
-                if (!e.getValue().isNull()) o.set(e.getKey(), withoutNulls(e.getValue()));
-            });
-            return o;
-        }
-        if (n.isArray()) {
-            ArrayNode a = JSON.createArrayNode();
-            n.forEach(x -> a.add(withoutNulls(x)));
-            return a;
-        }
-        if (n.isIntegralNumber()) return JSON.getNodeFactory().numberNode(n.asLong());
-        return n;
+        return KdxBatch.withoutNulls(n);
     }
 
     static Path sampleDir() {

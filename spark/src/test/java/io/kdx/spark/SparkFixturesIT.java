@@ -1,0 +1,71 @@
+package io.kdx.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kdx.fixtures.Fixtures;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job in local[2] on every real dump of every fixture scenario (Debian's 6.1 kernel under
+ * QEMU: a frozen filesystem with an audit backlog, a healthy machine, a panic; each as kdump with
+ * zlib and LZO, flattened, split, ELF and QEMU's own forms), symbols found per dump by build-id on
+ * the executor as kdx batch finds them: every dump one row, equal to kdx batch --json's line.
+ */
+class SparkFixturesIT {
+    private static final LocalDate DAY = LocalDate.of(2026, 12, 3);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyRealDumpGetsKdxBatchsRow() throws Exception {
+        List<String> dirs = Fixtures.SCENARIOS.stream().map(s -> Fixtures.scenario(s).resolve("dumps").toString()).toList();
+        Map<String, JsonNode> batch = KdxBatch.run(dirs, null, tmp);
+        assertTrue(batch.size() >= 30, "kdx batch found the fixture dumps: " + batch.keySet());
+
+        TriageJob.Outcome o;
+        Path out = tmp.resolve("out");
+        try (SparkSession spark = SparkSession.builder().master("local[2]").appName("kdx-spark-fixtures")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "localhost")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
+            JobSettings settings = JobSettings.forJob(JavaSparkContext.fromSparkContext(spark.sparkContext()), null, 300, null);
+            o = TriageJob.run(spark, dirs, List.of(), out.toString(), settings, DAY);
+            // Parquet holds the same rows.
+            List<String> parquet = spark.read().parquet(out.resolve("parquet").toString()).toJSON().collectAsList();
+            assertEquals(batch.size(), parquet.size());
+            for (String line : parquet) {
+                ObjectNode r = (ObjectNode) KdxBatch.JSON.readTree(line);
+                assertEquals(DAY.toString(), r.remove("date").asText());
+                String dump = r.get("dump").asText();
+                assertEquals(KdxBatch.withoutNulls(KdxBatch.withoutSeconds(batch.get(dump))),
+                        KdxBatch.withoutNulls(KdxBatch.withoutSeconds(r)), "parquet " + dump);
+            }
+        }
+        Map<String, JsonNode> rows = KdxBatch.jsonRows(out, DAY);
+        assertEquals(batch.size(), o.rows());
+        KdxBatch.assertSameRows(batch, rows);
+
+        // What the guests recorded: /mnt/data frozen, a panic, nothing wrong.
+        JsonNode frozen = rows.get(Fixtures.dump(Fixtures.FROZEN_AUDIT, "zlib-d31.kdump").toString());
+        assertTrue(KdxBatch.kinds(frozen).contains("frozen-filesystem"), frozen.toString());
+        assertTrue(frozen.get("findings").toString().contains("\"mountpoint\":\"/mnt/data\""));
+        JsonNode panic = rows.get(Fixtures.dump(Fixtures.PANIC, "zlib-d31.kdump").toString());
+        assertTrue(KdxBatch.kinds(panic).contains("panic"), panic.toString());
+        JsonNode healthy = rows.get(Fixtures.dump(Fixtures.HEALTHY, "zlib-d31.kdump").toString());
+        assertTrue(healthy.get("error").isNull());
+        assertEquals(List.of(), KdxBatch.kinds(healthy));
+        assertEquals(batch.values().stream().filter(r -> KdxBatch.kinds(r).contains("frozen-filesystem")).count(),
+                o.summary().byKind().get("frozen-filesystem"));
+        assertEquals(batch.size(), o.summary().dumps());
+    }
+}
