@@ -264,6 +264,31 @@ class SparkTriageTest {
         }
     }
 
+    @Test
+    void aPackCacheDirectoryGivesEachDumpThePackOfItsBuild() throws Exception {
+        // Laid out as ~/.cache/kdx/symbols: BUILD-ID/vmlinux-RELEASE.kdxsym, here with a second, unrelated build.
+        String buildId;
+        try (var k = io.kdx.symbols.KernelSymbols.open(pack)) {
+            buildId = k.buildId();
+        }
+        Path packs = tmp.resolve("packs");
+        Files.createDirectories(packs.resolve(buildId));
+        Files.createSymbolicLink(packs.resolve(buildId).resolve(pack.getFileName()), pack);
+        Files.createDirectories(packs.resolve("0123456789abcdef0123456789abcdef01234567"));
+        assertTrue(ExecutorTriage.isPackCache(packs));
+        assertFalse(ExecutorTriage.isPackCache(drop));
+        List<String> inputs = List.of(sample.toString(), drop.resolve("case-42.tar").toString(), drop.resolve("garbage.kdump").toString());
+        Map<String, JsonNode> batch = kdxBatch(inputs);
+        Path out = tmp.resolve("out-packs");
+        TriageJob.Outcome o = TriageJob.run(spark, inputs, List.of(), out.toString(),
+                JobSettings.forJob(sc, packs.toString(), 120, null), DAY);
+        drain();
+        assertEquals(0, failedTasks.get());
+        assertEquals(3, o.rows());
+        KdxBatch.assertSameRows(batch, jsonRows(out));
+        assertTrue(kinds(jsonRows(out).get(sample.toString())).contains("frozen-filesystem"));
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     static Map<String, JsonNode> kdxBatch(List<String> inputs) throws Exception {
