@@ -34,7 +34,7 @@ public final class SparkMain implements Callable<Integer> {
     String output = "kdx-triage";
 
     @Option(names = {"-s", "--symbols"}, paramLabel = "PATH",
-            description = "a symbol pack, vmlinux, or a directory of them, shipped once to each executor (default: found per dump by build-id)")
+            description = "a symbol pack or vmlinux for every dump, or a pack-cache directory (BUILD-ID/vmlinux-RELEASE.kdxsym); shipped once to each executor (default: found per dump by build-id)")
     String symbols;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "the most one dump may take, copy included (default: 900)")

@@ -30,6 +30,13 @@ public final class TriageJob {
     public static Outcome run(SparkSession spark, List<String> paths, List<String> lists, String output,
                               JobSettings settings, LocalDate date) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // Fail before any dump is analyzed, in one line, when the output cannot be written.
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
+        try {
+            if (!out.getFileSystem(sc.hadoopConfiguration()).mkdirs(out)) throw new IOException("mkdirs failed");
+        } catch (IOException e) {
+            throw new IOException(output + ": cannot create the output directory (" + e.getMessage() + ")", e);
+        }
         List<DumpRef> refs = DumpInputs.expand(paths, lists, sc.hadoopConfiguration());
         return write(spark, rows(refs(sc, refs), settings), output, date);
     }

@@ -187,6 +187,15 @@ class SparkTriageTest {
             assertEquals(withoutNulls(withoutSeconds(batch.get(dump))), withoutNulls(withoutSeconds(r)), "parquet " + dump);
         }
 
+        // The README's query: dumps per finding kind and release, for the day.
+        Map<String, Long> perKind = new TreeMap<>();
+        spark.read().parquet(out.resolve("parquet").toString()).where("date = '" + DAY + "'")
+                .selectExpr("release", "explode(array_distinct(findings.kind)) AS kind").groupBy("release", "kind").count()
+                .collectAsList().forEach(r -> perKind.put(r.getString(1), r.getLong(2)));
+        Map<String, Long> expectedKinds = new TreeMap<>(o.summary().byKind());
+        expectedKinds.remove("(no finding)");
+        assertEquals(expectedKinds, perKind);
+
         // The summary, counted from the rows.
         assertEquals(8, o.summary().dumps());
         assertEquals(batch.values().stream().filter(r -> !r.get("error").isNull()).count(), o.summary().failed());
