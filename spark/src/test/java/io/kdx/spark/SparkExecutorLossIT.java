@@ -39,10 +39,7 @@ class SparkExecutorLossIT {
     void anExecutorThatDiesIsReplacedAndEveryDumpGetsOneRow() throws Exception {
         Path sampleDir = SparkTriageTest.sampleDir();
         Path sample = sampleDir.resolve("frozen-audit.kdump");
-        Path pack;
-        try (Stream<Path> s = Files.list(sampleDir)) {
-            pack = s.filter(p -> p.toString().endsWith(".kdxsym")).findFirst().orElseThrow();
-        }
+        Path pack = SparkTriageTest.samplePack();
         Path drop = Files.createDirectories(tmp.resolve("drop"));
         for (int i = 0; i < 4; i++) Files.createLink(drop.resolve("host" + i + ".kdump"), sample);
         Files.write(drop.resolve("garbage.kdump"), "KDUMP   and nothing else".getBytes());
@@ -73,7 +70,7 @@ class SparkExecutorLossIT {
                 }
             });
             List<DumpRef> refs = DumpInputs.expand(List.of(drop.toString()), List.of(), sc.hadoopConfiguration());
-            JobSettings settings = JobSettings.forJob(sc, pack.toString(), 120, null);
+            JobSettings settings = JobSettings.forJob(sc, pack == null ? null : pack.toString(), 120, null);
             String markerPath = marker.toString();
             JavaRDD<String> rows = TriageJob.rows(TriageJob.refs(sc, refs), settings).mapPartitions((Iterator<String> it) -> {
                 List<String> l = new ArrayList<>();

@@ -1,15 +1,18 @@
 package io.kdx.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kdx.fixtures.Fixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,45 @@ class SparkFixturesIT {
     Path tmp;
 
     @Test
+    void aPackCacheDirectoryGivesEachDumpThePackOfItsBuild() throws Exception {
+        // Laid out as ~/.cache/kdx/symbols (BUILD-ID/vmlinux-RELEASE.kdxsym), with a second, unrelated build beside.
+        Path vmlinux = Fixtures.vmlinux();
+        String buildId;
+        try (var k = io.kdx.symbols.KernelSymbols.open(vmlinux)) {
+            buildId = k.buildId();
+        }
+        Path packs = tmp.resolve("packs");
+        Path pack = Files.createDirectories(packs.resolve(buildId)).resolve("vmlinux-" + Fixtures.kernel() + ".kdxsym");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.kdx.analyzer.cli.Main",
+                "symbols", "pack", vmlinux.toString(), "-o", pack.toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("pack.log").toFile()).start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(tmp.resolve("pack.log")));
+        Files.createDirectories(packs.resolve("0123456789abcdef0123456789abcdef01234567"));
+        assertTrue(ExecutorTriage.isPackCache(packs));
+        assertFalse(ExecutorTriage.isPackCache(pack.getParent()));
+
+        String dumps = Fixtures.scenario(Fixtures.FROZEN_AUDIT).resolve("dumps").toString();
+        Map<String, JsonNode> batch = KdxBatch.run(List.of(dumps), pack, tmp);
+        Path out = tmp.resolve("out-packs");
+        TriageJob.Outcome o;
+        try (SparkSession spark = session()) {
+            JobSettings settings = JobSettings.forJob(JavaSparkContext.fromSparkContext(spark.sparkContext()), packs.toString(), 300, null);
+            o = TriageJob.run(spark, List.of(dumps), List.of(), out.toString(), settings, DAY);
+        }
+        assertEquals(batch.size(), o.rows());
+        Map<String, JsonNode> rows = KdxBatch.jsonRows(out, DAY);
+        KdxBatch.assertSameRows(batch, rows);
+        assertTrue(KdxBatch.kinds(rows.get(Fixtures.dump(Fixtures.FROZEN_AUDIT, "zlib-d31.kdump").toString())).contains("frozen-filesystem"));
+    }
+
+    private static SparkSession session() {
+        return SparkSession.builder().master("local[2]").appName("kdx-spark-fixtures")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "localhost")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    }
+
+    @Test
     void everyRealDumpGetsKdxBatchsRow() throws Exception {
         List<String> dirs = Fixtures.SCENARIOS.stream().map(s -> Fixtures.scenario(s).resolve("dumps").toString()).toList();
         Map<String, JsonNode> batch = KdxBatch.run(dirs, null, tmp);
@@ -35,9 +77,7 @@ class SparkFixturesIT {
 
         TriageJob.Outcome o;
         Path out = tmp.resolve("out");
-        try (SparkSession spark = SparkSession.builder().master("local[2]").appName("kdx-spark-fixtures")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "localhost")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate()) {
+        try (SparkSession spark = session()) {
             JobSettings settings = JobSettings.forJob(JavaSparkContext.fromSparkContext(spark.sparkContext()), null, 300, null);
             o = TriageJob.run(spark, dirs, List.of(), out.toString(), settings, DAY);
             // Parquet holds the same rows.

@@ -29,17 +29,16 @@ class SparkJarIT {
         Path jar = target.resolve("kdx-spark.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is built by package");
         Path sampleDir = SparkTriageTest.sampleDir();
-        Path pack;
-        try (Stream<Path> s = Files.list(sampleDir)) {
-            pack = s.filter(p -> p.toString().endsWith(".kdxsym")).findFirst().orElseThrow();
-        }
+        Path pack = SparkTriageTest.samplePack();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(Files.readString(target.resolve("jvm-options.txt")).trim().split("\\s+")));
         cmd.add("-Dlog4j2.configurationFile=" + Path.of("src/main/launcher/log4j2.properties").toAbsolutePath());
         cmd.addAll(List.of("-cp", jar + ":" + Files.readString(target.resolve("spark-classpath.txt")).trim(),
                 "io.kdx.spark.SparkMain", "--master", "local[1]", "--output", tmp.resolve("out").toString(),
-                "--date", "2026-12-02", "-s", pack.toString(), sampleDir.resolve("frozen-audit.kdump").toString()));
+                "--date", "2026-12-02"));
+        if (pack != null) cmd.addAll(List.of("-s", pack.toString()));
+        cmd.add(sampleDir.resolve("frozen-audit.kdump").toString());
         Path log = tmp.resolve("run.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the job ended");

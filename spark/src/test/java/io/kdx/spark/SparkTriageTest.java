@@ -57,6 +57,7 @@ class SparkTriageTest {
     static SparkSession spark;
     static JavaSparkContext sc;
     static Path sample;
+    /** The sample's symbol pack, or null where the sample has none (kdx then reads the dump's own symbols). */
     static Path pack;
     static Path drop;
     static Path notADump;
@@ -67,9 +68,7 @@ class SparkTriageTest {
     static void start() throws IOException {
         Path dir = sampleDir();
         sample = dir.resolve("frozen-audit.kdump");
-        try (Stream<Path> s = Files.list(dir)) {
-            pack = s.filter(p -> p.toString().endsWith(".kdxsym")).findFirst().orElseThrow();
-        }
+        pack = samplePack();
         drop = Files.createDirectories(tmp.resolve("drop"));
         Files.copy(sample, drop.resolve("a.kdump"));
         Files.createDirectories(drop.resolve("host2/2026-12-01"));
@@ -145,7 +144,7 @@ class SparkTriageTest {
         assertEquals(8, batch.size(), "kdx batch: 6 dumps and archives of the drop, the sample, the named text file: " + batch.keySet());
 
         Path out = tmp.resolve("out-local");
-        JobSettings settings = JobSettings.forJob(sc, pack.toString(), 120, null);
+        JobSettings settings = JobSettings.forJob(sc, packOption(), 120, null);
         TriageJob.Outcome o = TriageJob.run(spark, inputs, List.of(), out.toString(), settings, DAY);
         drain();
         assertEquals(0, failedTasks.get(), "input errors are rows, never failed tasks");
@@ -211,7 +210,7 @@ class SparkTriageTest {
     @Test
     void aLostTaskIsRetriedAndEveryDumpStillGetsOneRow() throws Exception {
         List<DumpRef> refs = DumpInputs.expand(List.of(drop.toString()), List.of(), sc.hadoopConfiguration());
-        JobSettings settings = JobSettings.forJob(sc, pack.toString(), 120, null);
+        JobSettings settings = JobSettings.forJob(sc, packOption(), 120, null);
         // The first attempt of the second task dies after its dump was analyzed, as an executor
         // lost mid-task would: Spark runs that task again, and the row must not appear twice.
         var rows = TriageJob.rows(TriageJob.refs(sc, refs), settings).mapPartitions((Iterator<String> it) -> {
@@ -234,7 +233,7 @@ class SparkTriageTest {
     @Test
     void aDumpOverTheTimeLimitIsARowWithItsError() throws Exception {
         Path out = tmp.resolve("out-timeout");
-        JobSettings settings = JobSettings.forJob(sc, pack.toString(), 0.001, null);
+        JobSettings settings = JobSettings.forJob(sc, packOption(), 0.001, null);
         TriageJob.Outcome o = TriageJob.run(spark, List.of(sample.toString(), drop.resolve("a.kdump").toString()),
                 List.of(), out.toString(), settings, DAY);
         drain();
@@ -253,7 +252,7 @@ class SparkTriageTest {
         Map<String, JsonNode> batch = kdxBatch(inputs);
         Path scratch = Files.createDirectories(tmp.resolve("scratch"));
         Path out = tmp.resolve("out-remote");
-        JobSettings settings = JobSettings.forJob(sc, pack.toString(), 120, scratch.toString());
+        JobSettings settings = JobSettings.forJob(sc, packOption(), 120, scratch.toString());
         TriageJob.Outcome o = TriageJob.run(spark, List.of("kdxtest://" + drop), List.of(), out.toString(), settings, DAY);
         drain();
         assertEquals(0, failedTasks.get());
@@ -271,31 +270,6 @@ class SparkTriageTest {
         try (Stream<Path> s = Files.list(scratch)) {
             assertEquals(List.of(), s.toList(), "every scratch copy deleted");
         }
-    }
-
-    @Test
-    void aPackCacheDirectoryGivesEachDumpThePackOfItsBuild() throws Exception {
-        // Laid out as ~/.cache/kdx/symbols: BUILD-ID/vmlinux-RELEASE.kdxsym, here with a second, unrelated build.
-        String buildId;
-        try (var k = io.kdx.symbols.KernelSymbols.open(pack)) {
-            buildId = k.buildId();
-        }
-        Path packs = tmp.resolve("packs");
-        Files.createDirectories(packs.resolve(buildId));
-        Files.createSymbolicLink(packs.resolve(buildId).resolve(pack.getFileName()), pack);
-        Files.createDirectories(packs.resolve("0123456789abcdef0123456789abcdef01234567"));
-        assertTrue(ExecutorTriage.isPackCache(packs));
-        assertFalse(ExecutorTriage.isPackCache(drop));
-        List<String> inputs = List.of(sample.toString(), drop.resolve("case-42.tar").toString(), drop.resolve("garbage.kdump").toString());
-        Map<String, JsonNode> batch = kdxBatch(inputs);
-        Path out = tmp.resolve("out-packs");
-        TriageJob.Outcome o = TriageJob.run(spark, inputs, List.of(), out.toString(),
-                JobSettings.forJob(sc, packs.toString(), 120, null), DAY);
-        drain();
-        assertEquals(0, failedTasks.get());
-        assertEquals(3, o.rows());
-        KdxBatch.assertSameRows(batch, jsonRows(out));
-        assertTrue(kinds(jsonRows(out).get(sample.toString())).contains("frozen-filesystem"));
     }
 
     // --- helpers -------------------------------------------------------------------------------
@@ -318,6 +292,17 @@ class SparkTriageTest {
 
     static JsonNode withoutNulls(JsonNode n) {
         return KdxBatch.withoutNulls(n);
+    }
+
+    static String packOption() {
+        return pack == null ? null : pack.toString();
+    }
+
+    /** fixtures/sample's *.kdxsym, or null. */
+    static Path samplePack() throws IOException {
+        try (Stream<Path> s = Files.list(sampleDir())) {
+            return s.filter(p -> p.toString().endsWith(".kdxsym")).findFirst().orElse(null);
+        }
     }
 
     static Path sampleDir() {
