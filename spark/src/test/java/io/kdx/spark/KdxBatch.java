@@ -25,11 +25,32 @@ final class KdxBatch {
 
     private KdxBatch() {}
 
+    /**
+     * Points this JVM's kdx (and the kdx batch runs it starts) at a pack cache of its own under
+     * {@code work}: ~/.cache/kdx/symbols is shared with every other checkout on the machine, which may
+     * hold packs of another format version. The kernels kdx's generator fetched stay reachable
+     * (a link to ~/.cache/kdx/kernels), so symbols are still found by build-id.
+     */
+    static Path privateCache(Path work) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("kdx-cache"));
+        Path kernels = io.kdx.fixtures.Fixtures.cache().resolve("kernels");
+        if (Files.isDirectory(kernels) && !Files.exists(dir.resolve("kernels"))) Files.createSymbolicLink(dir.resolve("kernels"), kernels);
+        System.setProperty("kdx.cache.dir", dir.toString());
+        return dir;
+    }
+
+    /** {@code -Dkdx.cache.dir=…} for a JVM this one starts, when {@link #privateCache} was set. */
+    static List<String> cacheOption() {
+        String d = System.getProperty("kdx.cache.dir");
+        return d == null ? List.of() : List.of("-Dkdx.cache.dir=" + d);
+    }
+
     /** {@code kdx batch --json [-s SYMBOLS] INPUTS}: its lines by dump. */
     static Map<String, JsonNode> run(List<String> inputs, Path symbols, Path work) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.kdx.analyzer.cli.Main", "batch", "--json", "--jobs", "2"));
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(cacheOption());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kdx.analyzer.cli.Main", "batch", "--json", "--jobs", "2"));
         if (symbols != null) cmd.addAll(List.of("-s", symbols.toString()));
         cmd.addAll(inputs);
         Path outFile = work.resolve("batch-" + System.nanoTime() + ".jsonl");

@@ -37,6 +37,7 @@ class SparkExecutorLossIT {
 
     @Test
     void anExecutorThatDiesIsReplacedAndEveryDumpGetsOneRow() throws Exception {
+        KdxBatch.privateCache(tmp);
         Path sampleDir = SparkTriageTest.sampleDir();
         Path sample = sampleDir.resolve("frozen-audit.kdump");
         Path pack = SparkTriageTest.samplePack();
@@ -60,7 +61,7 @@ class SparkExecutorLossIT {
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "localhost")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .config("spark.executor.extraJavaOptions", jvmOptions)
+                .config("spark.executor.extraJavaOptions", jvmOptions + " " + String.join(" ", KdxBatch.cacheOption()))
                 .getOrCreate()) {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             sc.sc().addSparkListener(new SparkListener() {

@@ -41,7 +41,8 @@ class SparkFixturesIT {
         Path packs = tmp.resolve("packs");
         Path pack = Files.createDirectories(packs.resolve(buildId)).resolve("vmlinux-" + Fixtures.kernel() + ".kdxsym");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.kdx.analyzer.cli.Main",
+                "--enable-native-access=ALL-UNNAMED", "-Dkdx.cache.dir=" + System.getProperty("kdx.cache.dir"),
+                "-cp", System.getProperty("java.class.path"), "io.kdx.analyzer.cli.Main",
                 "symbols", "pack", vmlinux.toString(), "-o", pack.toString()).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("pack.log").toFile()).start();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, Files.readString(tmp.resolve("pack.log")));
@@ -61,6 +62,11 @@ class SparkFixturesIT {
         Map<String, JsonNode> rows = KdxBatch.jsonRows(out, DAY);
         KdxBatch.assertSameRows(batch, rows);
         assertTrue(KdxBatch.kinds(rows.get(Fixtures.dump(Fixtures.FROZEN_AUDIT, "zlib-d31.kdump").toString())).contains("frozen-filesystem"));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void ownPackCache() throws java.io.IOException {
+        KdxBatch.privateCache(tmp);
     }
 
     private static SparkSession session() {

@@ -33,6 +33,8 @@ class SparkJarIT {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(Files.readString(target.resolve("jvm-options.txt")).trim().split("\\s+")));
+        KdxBatch.privateCache(tmp);
+        cmd.addAll(KdxBatch.cacheOption());
         cmd.add("-Dlog4j2.configurationFile=" + Path.of("src/main/launcher/log4j2.properties").toAbsolutePath());
         cmd.addAll(List.of("-cp", jar + ":" + Files.readString(target.resolve("spark-classpath.txt")).trim(),
                 "io.kdx.spark.SparkMain", "--master", "local[1]", "--output", tmp.resolve("out").toString(),

@@ -66,6 +66,7 @@ class SparkTriageTest {
 
     @BeforeAll
     static void start() throws IOException {
+        KdxBatch.privateCache(tmp);
         Path dir = sampleDir();
         sample = dir.resolve("frozen-audit.kdump");
         pack = samplePack();
