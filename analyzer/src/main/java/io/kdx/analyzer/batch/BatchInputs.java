@@ -21,7 +21,7 @@ final class BatchInputs {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p, MAX_DEPTH)) {
                     // every regular file found gets a line, a dump or not ("not a crash dump")
-                    s.filter(Files::isRegularFile).sorted().forEach(f -> out.add(new BatchInput(f, null)));
+                    s.filter(BatchInputs::candidate).sorted().forEach(f -> out.add(new BatchInput(f, null)));
                 }
             } else {
                 out.add(new BatchInput(p, null));
@@ -30,4 +30,11 @@ final class BatchInputs {
         return out;
     }
 
+    /**
+     * Inside a directory, every regular file is a candidate: a dump or not, it gets a line (a file that
+     * is no dump says "not a crash dump"), so nothing handed to triage goes unreported (issue #12).
+     */
+    static boolean candidate(Path f) {
+        return Files.isRegularFile(f);
+    }
 }

@@ -17,6 +17,14 @@ public final class Batches {
         return BatchInputs.expand(paths);
     }
 
+    /**
+     * Whether a file met while walking a directory is one {@code kdx batch} analyzes: an archive by
+     * its name, else a file that starts like a dump (the Spark job asks this of each listed file).
+     */
+    public static boolean candidate(Path file) {
+        return BatchInputs.candidate(file);
+    }
+
     public static BatchRunner.Progress progressBar(PrintStream err) {
         return new ProgressBar(err);
     }
