@@ -54,6 +54,9 @@ public final class OrcReader {
         ElfSection ipSec = elf.section(".orc_unwind_ip"), rowSec = elf.section(".orc_unwind");
         if (ipSec == null || rowSec == null) return null;
         MemorySegment ipData = elf.data(ipSec), rowData = elf.data(rowSec);
+        if (ipData == null || rowData == null) {
+            throw new SymbolsException(elf.path(), "the ORC sections hold no data (NOBITS or outside the file)");
+        }
         long n = ipSec.size() / 4;
         if (rowSec.size() / 6 != n) {
             throw new SymbolsException(elf.path(), ".orc_unwind_ip has " + n + " entries but .orc_unwind " + rowSec.size() / 6);
