@@ -38,7 +38,7 @@ public final class DumpGlobals {
             e("cpu_khz", "unsigned int", ""),
             e("panic_cpu", "atomic_t", ""),
             e("_totalram_pages", "atomic_long_t", ""),
-            e("node_data", "pg_data_t", "* []"),
+            e("node_data", "struct pglist_data", "* []"), // 6.1 spells it pg_data_t, its typedef
             e("shadow_timekeeper", "struct timekeeper", ""),
             e("auditd_conn", "struct auditd_connection", "*"),
             e("audit_queue", "struct sk_buff_head", ""),
