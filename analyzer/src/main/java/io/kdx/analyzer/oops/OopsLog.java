@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * What the kernel printed about a panic or an oops, in its own words (arch/x86/kernel/dumpstack.c
  * __show_regs and show_ip, lib/dump_stack.c, arch/x86/mm/fault.c): the first report line, the
- * "CPU: c PID: p Comm: c Tainted|Not tainted" line after it, the RIP line and the register block,
+ * "CPU: c [UID: u] PID: p Comm: c Tainted|Not tainted" line after it, the RIP line and the register block,
  * and the fault address of a page fault.
  *
  * @param message      "Kernel panic - not syncing: ..." or the oops's first line
@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 public record OopsLog(String message, String oops, int cpu, int pid, String comm, String ip, Map<String, Long> registers,
         long faultAddress, String taint, String bugLocation) {
 
-    static final Pattern CPU = Pattern.compile("^CPU: (\\d+) PID: (\\d+) Comm: (\\S+) (Not tainted|Tainted: ([A-Z ]*?))\\s+\\d");
+    // Kernels after 6.1 print "UID: u" before the PID (Debian's 6.12 does; 6.1 does not): optional here.
+    static final Pattern CPU = Pattern.compile("^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+) (Not tainted|Tainted: ([A-Z ]*?))\\s+\\d");
     static final Pattern RIP = Pattern.compile("^RIP: ([0-9a-f]{4}):(\\S+(?: \\[\\S+\\])?)");
     static final Pattern REG = Pattern.compile("\\b(R[A-Z0-9]{1,2}|EFLAGS|ORIG_RAX): ([0-9a-f]{4}:)?([0-9a-f]{8,16})\\b");
     static final Pattern FAULT = Pattern.compile("(?:unable to handle page fault for address|NULL pointer dereference, address): ([0-9a-f]+)");
