@@ -59,25 +59,8 @@ final class StructValues {
         }
     }
 
-    private static long raw(byte[] b, long off, int size) {
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            int p = (int) off + i;
-            v = (v << 8) | (p >= 0 && p < b.length ? b[p] & 0xff : 0);
-        }
-        return v;
-    }
-
     private static long scalar(Type r, byte[] b, long off, int bitOffset, int bitSize) {
-        int size = (int) Math.min(8, Math.max(1, r.size()));
-        long v = raw(b, off, size);
-        if (bitSize > 0) {
-            v = (v >>> bitOffset) & (bitSize == 64 ? -1L : (1L << bitSize) - 1);
-            if (r.signed() && bitSize < 64 && ((v >>> (bitSize - 1)) & 1) != 0) v |= -1L << bitSize;
-            return v;
-        }
-        if (r.signed() && size < 8) v = (v << (64 - size * 8)) >> (64 - size * 8);
-        return v;
+        return io.kdx.analyzer.kernel.Scalars.scalar(r, b, off, bitOffset, bitSize);
     }
 
     private static Object value(Type t, byte[] b, long off, int bitOffset, int bitSize, int depth, StringBuilder sb) {
@@ -103,7 +86,7 @@ final class StructValues {
                 if (e.kind() == Type.Kind.BASE && e.size() == 1) {
                     StringBuilder s = new StringBuilder();
                     for (long i = 0; i < n; i++) {
-                        int ch = (int) raw(b, off + i, 1);
+                        int ch = (int) io.kdx.analyzer.kernel.Scalars.raw(b, off + i, 1);
                         if (ch == 0) break;
                         s.append(ch >= 0x20 && ch < 0x7f ? (char) ch : '?');
                     }
@@ -119,7 +102,7 @@ final class StructValues {
                     sb.append('}');
                 }
             }
-            case POINTER -> sb.append(String.format("0x%x", raw(b, off, 8)));
+            case POINTER -> sb.append(String.format("0x%x", io.kdx.analyzer.kernel.Scalars.raw(b, off, 8)));
             case ENUM -> {
                 long v = scalar(r, b, off, bitOffset, bitSize);
                 String name = null;

@@ -139,23 +139,10 @@ final class GdbValue {
     }
 
     static long raw(byte[] b, int off, int size) {
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) {
-            int p = off + i;
-            v = (v << 8) | (p >= 0 && p < b.length ? b[p] & 0xff : 0);
-        }
-        return v;
+        return io.kdx.analyzer.kernel.Scalars.raw(b, off, size);
     }
 
     private static long scalar(Type r, byte[] b, int off, int bitOffset, int bitSize) {
-        int size = (int) Math.min(8, Math.max(1, r.size()));
-        long v = raw(b, off, size);
-        if (bitSize > 0) {
-            v = (v >>> bitOffset) & (bitSize == 64 ? -1L : (1L << bitSize) - 1);
-            if (r.signed() && bitSize < 64 && ((v >>> (bitSize - 1)) & 1) != 0) v |= -1L << bitSize;
-            return v;
-        }
-        if (r.signed() && size < 8) v = (v << (64 - size * 8)) >> (64 - size * 8);
-        return v;
+        return io.kdx.analyzer.kernel.Scalars.scalar(r, b, off, bitOffset, bitSize);
     }
 }
