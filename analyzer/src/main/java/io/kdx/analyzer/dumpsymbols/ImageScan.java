@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  * token table (markers[0] = 0, increasing); kallsyms_num_syms, just before kallsyms_names, is a count
  * whose markers number that many; the names decode, symbol by symbol, to exactly the markers.</li>
  * <li>kallsyms_offsets and kallsyms_relative_base: before num_syms up to 6.3, after the token index
- * from 6.4 (scripts/kallsyms.c, "change the output order", commit 404bad70fcf7).</li>
+ * from 6.4 (scripts/kallsyms.c, "scripts/kallsyms: change the output order").</li>
  * <li>The proof: the decoded linux_banner lands, through the image's linear mapping, on a
  * "Linux version" string in the dump, with a phys_base that is 2 MiB aligned, and init_uts_ns's
  * release there equals the banner's.</li>

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * scripts/kallsyms.c describe the encoding):
  * <ul>
  * <li>kallsyms_names: per symbol a length byte, then that many token numbers; a length with bit 7
- * set is two bytes, low 7 bits first (6.1, commit 73bbb94466fd, "big" symbols). The expanded
+ * set is two bytes, low 7 bits first (6.1, "kallsyms: support \"big\" kernel symbols"). The expanded
  * tokens give the type letter of nm first, then the name;</li>
  * <li>kallsyms_token_table: 256 NUL-terminated strings, kallsyms_token_index: u16 offsets of each;</li>
  * <li>kallsyms_offsets: s32 per symbol against kallsyms_relative_base (4.6+, CONFIG_KALLSYMS_BASE_RELATIVE).
@@ -29,7 +29,7 @@ final class Kallsyms {
     /** Runtime addresses of the tables. */
     record Tables(long names, long numSyms, long tokenTable, long tokenIndex, long offsets, long relativeBase, String foundBy) {}
 
-    /** The tables VMCOREINFO names (6.0+, commit 5fd8fea935a1), or null when it names them not all. */
+    /** The tables VMCOREINFO names (6.0 and later), or null when it names them not all. */
     static Tables fromVmcoreinfo(VmcoreInfo vi) {
         String[] keys = {"kallsyms_names", "kallsyms_num_syms", "kallsyms_token_table", "kallsyms_token_index",
                 "kallsyms_offsets", "kallsyms_relative_base"};
@@ -47,18 +47,6 @@ final class Kallsyms {
 
     /** The symbols decoded, in the kernel's (address) order, before the table is sorted and hashed. */
     record Raw(int count, long[] addr, long[] key, int[] nameOff, byte[] names, boolean absolutePercpu, long relativeBase) {
-        /** Link-time address of the first symbol named {@code name}, by a linear scan (for the few needed before the table is built), or 0. */
-        long find(String name) {
-            byte[] n = name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-            for (int i = 0; i < count; i++) {
-                int o = nameOff[i];
-                if (o + n.length < names.length && names[o + n.length] == 0 && java.util.Arrays.equals(names, o, o + n.length, n, 0, n.length)) {
-                    return addr[i];
-                }
-            }
-            return 0;
-        }
-
         Decoded build() {
             SymbolTable table = SymbolTable.build(count, addr, key, (j, e) -> 0, e -> nameOff[e], names, 1);
             return new Decoded(table, count, absolutePercpu, relativeBase);
@@ -71,7 +59,7 @@ final class Kallsyms {
 
     /** The tables as read from the dump, not yet decoded. */
     record Parts(int count, byte[] names, byte[] tokens, int[] tokStart, int[] tokEnd, ByteBuffer offsets, boolean absolutePercpu,
-                 long relativeBase) {}
+                 long relativeBase, int[] markers) {}
 
     static Parts parts(ImageMemory img, Tables t, Path source) throws SymbolsException {
         int num = img.u32(t.numSyms());
@@ -99,8 +87,11 @@ final class Kallsyms {
         long relBase = img.u64(t.relativeBase());
         boolean absPercpu = false;
         for (int i = 0; i < num && !absPercpu; i++) absPercpu = offs.getInt(4 * i) < 0;
-        // Every length must fit: the names are whole (a lazy reader relies on it).
+        // Every length must fit: the names are whole (a lazy reader relies on it). The same pass
+        // places every 256th symbol, as kallsyms_markers does.
+        int[] markers = new int[(num + 255) / 256];
         for (int i = 0, p = 0; i < num; i++) {
+            if ((i & 255) == 0) markers[i >> 8] = p;
             if (p >= names.length) throw new SymbolsException(source, "kallsyms_names ends after " + i + " of " + num + " symbols");
             int len = names[p++] & 0xff;
             if ((len & 0x80) != 0) {
@@ -110,7 +101,7 @@ final class Kallsyms {
             if (len == 0 || p + len > names.length) throw new SymbolsException(source, "kallsyms_names is cut off at symbol " + i);
             p += len;
         }
-        return new Parts(num, names, tokens, tokStart, tokEnd, offs, absPercpu, relBase);
+        return new Parts(num, names, tokens, tokStart, tokEnd, offs, absPercpu, relBase, markers);
     }
 
     static Raw decode(Parts parts, long kaslr, Path source) throws SymbolsException {

@@ -8,10 +8,10 @@ import java.util.Arrays;
 
 /**
  * kallsyms answered without decoding it whole, where the kernel keeps kallsyms_seqs_of_names (6.2,
- * commit 60443c88f3a8, and stable backports such as Debian's 6.1.192): the symbol numbers sorted
+ * "kallsyms: Improve the performance of kallsyms_lookup_name()", and stable backports such as Debian's 6.1.192): the symbol numbers sorted
  * by name, 3 bytes each, big-endian. A name is found by a binary search that decodes about 17
  * names; an address by a binary search of kallsyms_offsets and one name. The names and offsets are
- * read once; one pass over the name lengths places every 256th symbol (as kallsyms_markers does).
+ * read once, with every 256th symbol placed while they are checked (as kallsyms_markers does).
  * Preference among equal names or equal addresses follows the vmlinux table's: global, then weak,
  * then local, then the lower symbol number.
  */
@@ -23,26 +23,18 @@ final class LazyKallsyms implements KallsymsTable {
     private final boolean absPercpu;
     private final long relBase, kaslr;
 
-    private LazyKallsyms(int n, byte[] names, byte[] tokens, int[] tokStart, int[] tokEnd, ByteBuffer offs, byte[] seqs,
-                         boolean absPercpu, long relBase, long kaslr) {
-        this.n = n;
-        this.names = names;
-        this.tokens = tokens;
-        this.tokStart = tokStart;
-        this.tokEnd = tokEnd;
-        this.offs = offs;
+    private LazyKallsyms(Kallsyms.Parts parts, byte[] seqs, long kaslr) {
+        this.n = parts.count();
+        this.names = parts.names();
+        this.tokens = parts.tokens();
+        this.tokStart = parts.tokStart();
+        this.tokEnd = parts.tokEnd();
+        this.offs = parts.offsets();
         this.seqs = seqs;
-        this.absPercpu = absPercpu;
-        this.relBase = relBase;
+        this.absPercpu = parts.absolutePercpu();
+        this.relBase = parts.relativeBase();
         this.kaslr = kaslr;
-        this.markers = new int[(n + 255) / 256];
-        int p = 0;
-        for (int i = 0; i < n; i++) {
-            if ((i & 255) == 0) markers[i >> 8] = p;
-            int len = names[p++] & 0xff;
-            if ((len & 0x80) != 0) len = (len & 0x7f) | ((names[p++] & 0xff) << 7);
-            p += len;
-        }
+        this.markers = parts.markers();
     }
 
     /**
@@ -61,8 +53,7 @@ final class LazyKallsyms implements KallsymsTable {
             } catch (io.kdx.analyzer.kernel.MemoryFault f) {
                 continue;
             }
-            LazyKallsyms k = new LazyKallsyms(n, parts.names(), parts.tokens(), parts.tokStart(), parts.tokEnd(), parts.offsets(),
-                    seqs, parts.absolutePercpu(), parts.relativeBase(), kaslr);
+            LazyKallsyms k = new LazyKallsyms(parts, seqs, kaslr);
             if (k.sorted()) return k;
         }
         return null;
