@@ -16,6 +16,8 @@ final class BtfBuilder {
     private final ByteArrayOutputStream strings = new ByteArrayOutputStream();
     private final Map<String, Integer> offsets = new HashMap<>();
     private int next = 1;
+    /** For split BTF: where this blob's strings continue the base's (0 for a base). */
+    private int strBase;
     /** Bytes cut off the end of the type section (a truncated blob). */
     int truncateTypesBy;
 
@@ -23,9 +25,21 @@ final class BtfBuilder {
         strings.write(0); // offset 0: the empty name
     }
 
+    /** Split BTF on a base of {@code baseCount} types and {@code baseStrLen} string bytes (a module's .BTF). */
+    BtfBuilder(int baseCount, int baseStrLen) {
+        this();
+        next = baseCount + 1;
+        strBase = baseStrLen;
+    }
+
+    /** Bytes in the string section so far (a split blob's base needs it). */
+    int stringBytes() {
+        return strings.size();
+    }
+
     int str(String s) {
         if (s == null) return 0;
-        return offsets.computeIfAbsent(s, k -> {
+        return strBase + offsets.computeIfAbsent(s, k -> {
             int off = strings.size();
             strings.writeBytes(k.getBytes(StandardCharsets.UTF_8));
             strings.write(0);

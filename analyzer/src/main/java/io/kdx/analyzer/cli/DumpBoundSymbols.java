@@ -7,8 +7,12 @@ import io.kdx.symbols.SymbolHit;
 import io.kdx.symbols.Types;
 import java.nio.file.Path;
 
-/** Symbols found for a dump, closed together with the dump (the dump's own symbols read through it). */
-record DumpBoundSymbols(KernelSymbols symbols, Dump dump) implements KernelSymbols {
+/**
+ * Symbols found for a dump, closed together with the dump (the dump's own symbols read through it).
+ * {@code kernel}, when not null, is the dump's kernel model, opened so that symbols read from the
+ * dump can find module types in the modules' BTF.
+ */
+record DumpBoundSymbols(KernelSymbols symbols, Dump dump, io.kdx.analyzer.kernel.Kernel kernel) implements KernelSymbols {
     @Override public boolean hasSizes() { return symbols.hasSizes(); }
     @Override public String buildId() { return symbols.buildId(); }
     @Override public String release() { return symbols.release(); }
@@ -22,6 +26,7 @@ record DumpBoundSymbols(KernelSymbols symbols, Dump dump) implements KernelSymbo
     @Override
     public void close() {
         try {
+            if (kernel != null) kernel.close();
             symbols.close();
         } finally {
             dump.close();

@@ -31,7 +31,15 @@ final class SymbolsArgs {
         try {
             KernelSymbols k = KernelCommand.symbolsFor(dump, null);
             System.err.println("kdx: symbols: " + io.kdx.analyzer.kernel.DumpIdentity.describe(k));
-            return new DumpBoundSymbols(k, dump);
+            io.kdx.analyzer.kernel.Kernel kernel = null;
+            if (k instanceof io.kdx.analyzer.dumpsymbols.DumpSymbols) {
+                try {
+                    kernel = io.kdx.analyzer.kernel.Kernels.open(dump, k); // module types come from the modules' BTF in memory
+                } catch (io.kdx.dump.DumpException e) {
+                    System.err.println("kdx: note: no module types: " + e.getMessage());
+                }
+            }
+            return new DumpBoundSymbols(k, dump, kernel);
         } catch (SymbolsException | RuntimeException e) {
             dump.close();
             throw e;

@@ -51,6 +51,8 @@ public final class DumpSymbols implements KernelSymbols {
     private final OrcTable orc;
     private final String banner, release, buildId, foundBy;
     private final MemorySegment btfBytes;
+    private volatile io.kdx.analyzer.kernel.Kernel kernel;
+    private ModuleBtf.Read moduleBtf;
 
     private DumpSymbols(Dump dump, PhysicalMemory mem, ImageLocation where) throws SymbolsException {
         this.dumpPath = dump.path();
@@ -254,6 +256,34 @@ public final class DumpSymbols implements KernelSymbols {
     /** The BTF types. */
     public BtfTypes btf() {
         return types.btf();
+    }
+
+    /**
+     * Lets type lookups fall back on the loaded modules' BTF, read from {@code k} (this dump's
+     * kernel model) on the first name the vmlinux BTF lacks.
+     */
+    public void attach(io.kdx.analyzer.kernel.Kernel k) {
+        types.modules(() -> moduleBtf(k).types());
+        this.kernel = k;
+    }
+
+    private synchronized ModuleBtf.Read moduleBtf(io.kdx.analyzer.kernel.Kernel k) {
+        if (moduleBtf == null) {
+            long t0 = System.nanoTime();
+            moduleBtf = ModuleBtf.read(k, types.btf().file(), arena);
+            if (TRACE) System.err.printf("kdx: trace: module BTF %.1f ms: %s; left out: %s%n", (System.nanoTime() - t0) / 1e6, moduleBtf.modules().keySet(), moduleBtf.skipped());
+        }
+        return moduleBtf;
+    }
+
+    /** The modules whose BTF the types include, with that BTF as read (read now if not yet); empty before {@link #attach}. */
+    public java.util.Map<String, MemorySegment> moduleBtf() {
+        return kernel == null ? java.util.Map.of() : moduleBtf(kernel).modules();
+    }
+
+    /** The modules whose BTF was left out, each with why; empty before {@link #attach}. */
+    public java.util.List<String> moduleBtfSkipped() {
+        return kernel == null ? java.util.List.of() : moduleBtf(kernel).skipped();
     }
 
     @Override public boolean hasSizes() { return false; }

@@ -9,11 +9,15 @@ import java.util.function.ToLongFunction;
 /**
  * Types of a kernel known only from its dump: structs, unions, enums, typedefs and enumerators from
  * its BTF; per-CPU variables from BTF's .data..percpu section; other globals' types from
- * {@link DumpGlobals} and their addresses from kallsyms.
+ * {@link DumpGlobals} and their addresses from kallsyms. A type the vmlinux BTF lacks is looked up,
+ * once the kernel model is open, in the loaded modules' BTF ({@link ModuleBtf}), read on that first
+ * miss.
  */
 final class DumpTypes implements Types {
     private final BtfTypes btf;
     private final ToLongFunction<String> symbols;
+    /** The modules' types, read on the first name the vmlinux BTF lacks; null until a kernel is attached. */
+    private volatile java.util.function.Supplier<BtfTypes> modules;
 
     DumpTypes(BtfTypes btf, ToLongFunction<String> symbols) {
         this.btf = btf;
@@ -24,9 +28,36 @@ final class DumpTypes implements Types {
         return btf;
     }
 
-    @Override public Type struct(String name) { return btf.struct(name); }
-    @Override public Type named(String name) { return btf.named(name); }
-    @Override public OptionalLong enumerator(String name) { return btf.enumerator(name); }
+    /** Where module types come from once the kernel model is open (memoised by the caller). */
+    void modules(java.util.function.Supplier<BtfTypes> m) {
+        this.modules = m;
+    }
+
+    private BtfTypes moduleTypes() {
+        var m = modules;
+        return m == null ? null : m.get();
+    }
+
+    @Override
+    public Type struct(String name) {
+        Type t = btf.struct(name);
+        BtfTypes m;
+        return t != null || (m = moduleTypes()) == null ? t : m.struct(name);
+    }
+
+    @Override
+    public Type named(String name) {
+        Type t = btf.named(name);
+        BtfTypes m;
+        return t != null || (m = moduleTypes()) == null ? t : m.named(name);
+    }
+
+    @Override
+    public OptionalLong enumerator(String name) {
+        OptionalLong v = btf.enumerator(name);
+        BtfTypes m;
+        return v.isPresent() || (m = moduleTypes()) == null ? v : m.enumerator(name);
+    }
 
     @Override
     public OptionalLong variableAddress(String name) {

@@ -37,6 +37,7 @@ public final class Kernels {
         }
         DumpKernel k = new DumpKernel(dump, symbols, arch, layout, mem);
         k.init();
+        if (fromDump != null) fromDump.attach(k); // module types from the modules' own BTF in the dump
         return k;
     }
 
