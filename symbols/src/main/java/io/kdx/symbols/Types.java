@@ -8,6 +8,14 @@ public interface Types {
     /** A struct (or, failing that, a union) definition by tag name, or null. */
     Type struct(String name);
 
+    /**
+     * A struct (or union) of the kernel image itself, for the layouts a kernel model resolves: where
+     * module types are found only by a further search (types read from a dump), it is not made.
+     */
+    default Type kernelStruct(String name) {
+        return struct(name);
+    }
+
     /** A named type of any kind: "struct x", "union x", "enum x", or a typedef or base type name; or null. */
     Type named(String name);
 

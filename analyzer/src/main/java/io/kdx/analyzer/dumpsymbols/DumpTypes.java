@@ -45,6 +45,12 @@ final class DumpTypes implements Types {
         return t != null || (m = moduleTypes()) == null ? t : m.struct(name);
     }
 
+    /** The vmlinux's own: the kernel model's layouts never wait for the modules' BTF. */
+    @Override
+    public Type kernelStruct(String name) {
+        return btf.struct(name);
+    }
+
     @Override
     public Type named(String name) {
         Type t = btf.named(name);

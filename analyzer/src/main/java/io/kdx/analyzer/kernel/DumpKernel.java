@@ -229,7 +229,7 @@ final class DumpKernel implements Kernel {
         String key = struct + '\0' + memberPath;
         Long v = offsets.get(key);
         if (v == null) {
-            Type t = symbols.types().struct(struct);
+            Type t = symbols.types().kernelStruct(struct);
             Member m = t == null ? null : t.member(memberPath);
             v = m == null ? MISSING : m.offset();
             offsets.putIfAbsent(key, v);
@@ -253,7 +253,7 @@ final class DumpKernel implements Kernel {
 
     @Override
     public long sizeOf(String struct) {
-        Type t = symbols.types().struct(struct);
+        Type t = symbols.types().kernelStruct(struct);
         if (t == null || t.size() < 0) throw new MissingTypeException("no struct " + struct + " in " + symbols.source());
         return t.size();
     }
