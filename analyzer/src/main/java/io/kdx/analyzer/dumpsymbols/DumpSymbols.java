@@ -77,7 +77,9 @@ public final class DumpSymbols implements KernelSymbols {
             }, LOADER);
             Kallsyms.Parts parts = Kallsyms.parts(img, where.tables(), dumpPath);
             // Lazily where the kernel keeps its names sorted (kallsyms_seqs_of_names), else decoded whole.
+            long tp = System.nanoTime();
             KallsymsTable lazy = LazyKallsyms.open(img, where.tables(), parts, kaslr);
+            if (TRACE) System.err.printf("kdx: trace: kallsyms parts %.1f ms, seqs %.1f ms%n", (tp - t0) / 1e6, (System.nanoTime() - tp) / 1e6);
             this.table = lazy != null ? lazy : new KallsymsTable.Decoded(Kallsyms.decode(parts, kaslr, dumpPath).build().table());
             long btfStart = table.address("__start_BTF"), btfStop = table.address("__stop_BTF");
             long start = btfStart == 0 ? 0 : btfStart + kaslr, stop = btfStop == 0 ? 0 : btfStop + kaslr;

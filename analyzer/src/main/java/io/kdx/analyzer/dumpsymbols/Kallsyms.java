@@ -82,8 +82,11 @@ final class Kallsyms {
         }
         long namesLen = t.tokenTable() - t.names(); // names, then markers, then the token table (every order since 4.6)
         if (namesLen <= 0 || namesLen > (64L << 20)) throw new SymbolsException(source, "kallsyms_names does not precede the token table");
+        long t0 = System.nanoTime();
         byte[] names = img.bytes(t.names(), (int) namesLen);
+        long t1 = System.nanoTime();
         ByteBuffer offs = ByteBuffer.wrap(img.bytes(t.offsets(), num * 4)).order(ByteOrder.LITTLE_ENDIAN);
+        long t2 = System.nanoTime();
         long relBase = img.u64(t.relativeBase());
         boolean absPercpu = false;
         for (int i = 0; i < num && !absPercpu; i++) absPercpu = offs.getInt(4 * i) < 0;
@@ -101,6 +104,7 @@ final class Kallsyms {
             if (len == 0 || p + len > names.length) throw new SymbolsException(source, "kallsyms_names is cut off at symbol " + i);
             p += len;
         }
+        if (Boolean.getBoolean("kdx.trace")) System.err.printf("kdx: trace: kallsyms names %.1f ms (%d bytes), offsets %.1f ms, pass %.1f ms%n", (t1 - t0) / 1e6, namesLen, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
         return new Parts(num, names, tokens, tokStart, tokEnd, offs, absPercpu, relBase, markers);
     }
 
