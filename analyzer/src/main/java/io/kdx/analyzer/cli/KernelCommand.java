@@ -19,6 +19,8 @@ import java.util.List;
  * Notes from opening (a vmlinux that does not match, guessed values) go to stderr.
  */
 public abstract class KernelCommand extends DumpCommand {
+    /** -Dkdx.trace=true (KDX_JAVA_OPTS): where a command's time went, on stderr. */
+    private static final boolean TRACE = Boolean.getBoolean("kdx.trace");
 
     @Override
     protected final int run(Dump dump) throws Exception {
@@ -29,10 +31,23 @@ public abstract class KernelCommand extends DumpCommand {
             for (String n : kernel.notes()) if (session.firstTime(n)) err.println("kdx: note: " + n);
             return run(kernel);
         }
-        try (KernelSymbols symbols = openSymbols(dump); Kernel kernel = Kernels.open(dump, symbols)) {
-            PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
-            for (String n : kernel.notes()) err.println("kdx: note: " + n);
-            return run(kernel);
+        long t0 = System.nanoTime();
+        try (KernelSymbols symbols = openSymbols(dump)) {
+            long t1 = System.nanoTime();
+            try (Kernel kernel = Kernels.open(dump, symbols)) {
+                long t2 = System.nanoTime();
+                PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+                for (String n : kernel.notes()) err.println("kdx: note: " + n);
+                int rc = run(kernel);
+                if (TRACE) {
+                    var mem = Kernels.physicalMemory(kernel);
+                    err.printf("kdx: trace: JVM start to command %d ms; symbols %.1f ms, kernel model %.1f ms, %s %.1f ms; pages decompressed %d, cache hits %d%n",
+                            java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1_000_000,
+                            (t1 - t0) / 1e6, (t2 - t1) / 1e6, spec == null ? "command" : spec.name(), (System.nanoTime() - t2) / 1e6,
+                            mem == null ? -1 : mem.cacheMisses(), mem == null ? -1 : mem.cacheHits());
+                }
+                return rc;
+            }
         }
     }
 
