@@ -54,67 +54,46 @@ public final class DumpSymbols implements KernelSymbols {
     private volatile io.kdx.analyzer.kernel.Kernel kernel;
     private ModuleBtf.Read moduleBtf;
 
-    private DumpSymbols(Dump dump, PhysicalMemory mem, ImageLocation where) throws SymbolsException {
+    private DumpSymbols(Dump dump, PhysicalMemory mem, ImageLocation where, boolean useCache) throws SymbolsException {
         this.dumpPath = dump.path();
         this.mem = mem;
         this.layout = where.layout();
         this.kaslr = where.kaslr();
         this.foundBy = where.tables().foundBy();
         ImageMemory img = new ImageMemory(mem, where.physBase());
+        VmcoreInfo vi = dump.vmcoreinfo();
+        String vmBuildId = vi.buildId() == null || vi.buildId().isBlank() ? null : vi.buildId().strip().toLowerCase(java.util.Locale.ROOT);
+        Path keep = useCache && vmBuildId != null ? DumpTablesCache.file(vmBuildId, vi.osRelease()) : null;
         try {
             long t0 = System.nanoTime();
-            // The BTF (a copy and an index, the larger part of the work) is guessed at once on a
-            // second thread while kallsyms is read: the first BTF header after the kallsyms tables,
-            // where the kernel's linker script puts .BTF (after .notes, in RO_DATA). kallsyms then
-            // confirms the guess by __start_BTF and __stop_BTF, or the BTF is read where they say.
-            java.util.concurrent.CompletableFuture<LoadedBtf> guess = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    long[] at = BtfHeaderProbe.find(img, where.tables().tokenIndex() + 512, 64L << 20);
-                    return at == null ? null : loadBtf(img, at[0], at[1]);
-                } catch (SymbolsException | RuntimeException e) {
-                    return null; // a wrong guess: kallsyms says where
-                }
-            }, LOADER);
-            Kallsyms.Parts parts = Kallsyms.parts(img, where.tables(), dumpPath);
-            // Lazily where the kernel keeps its names sorted (kallsyms_seqs_of_names), else decoded whole.
-            long tp = System.nanoTime();
-            KallsymsTable lazy = LazyKallsyms.open(img, where.tables(), parts, kaslr);
-            if (TRACE) System.err.printf("kdx: trace: kallsyms parts %.1f ms, seqs %.1f ms%n", (tp - t0) / 1e6, (System.nanoTime() - tp) / 1e6);
-            this.table = lazy != null ? lazy : new KallsymsTable.Decoded(Kallsyms.decode(parts, kaslr, dumpPath).build().table());
-            long btfStart = table.address("__start_BTF"), btfStop = table.address("__stop_BTF");
-            long start = btfStart == 0 ? 0 : btfStart + kaslr, stop = btfStop == 0 ? 0 : btfStop + kaslr;
-            java.util.concurrent.CompletableFuture<LoadedBtf> btf = guess.thenApplyAsync(g -> {
-                if (TRACE) System.err.println("kdx: trace: BTF guessed " + (g != null && g.start() == start && g.stop() == stop ? "right" : "wrong"));
-                if (g != null && g.start() == start && g.stop() == stop) return g;
-                try {
-                    return btf(img, start, stop);
-                } catch (SymbolsException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            }, LOADER);
-            long t1 = System.nanoTime();
+            DumpTablesCache.Entry kept = keep == null ? null : DumpTablesCache.read(keep, arena);
+            long tr = System.nanoTime();
+            if (kept != null && !sameBuild(img, where.tables(), kept)) kept = null;
+            if (TRACE) System.err.printf("kdx: trace: kept tables read %.1f ms, compared %.1f ms%n", (tr - t0) / 1e6, (System.nanoTime() - tr) / 1e6);
+            Tables read = kept != null ? fromKept(img, where.tables(), kept) : fromImage(img, where);
+            this.table = read.table();
             this.count = table.count();
+            long t1 = System.nanoTime();
             long lb = runtime("linux_banner");
             String b = lb == 0 ? null : img.cString(lb, 512);
             if (b == null || !b.startsWith("Linux version ")) {
-                btf.handle((x, e) -> null).join();
+                read.btf().handle((x, e) -> null).join();
                 throw new SymbolsException(dumpPath, "kallsyms read from the dump does not hold up: linux_banner "
                         + (lb == 0 ? "is not in it" : "at 0x" + Long.toHexString(lb) + " does not hold the kernel's banner"));
             }
             this.banner = b;
             this.release = releaseOf(b);
-            VmcoreInfo vi = dump.vmcoreinfo();
             var stext = vi.symbol("_stext");
             if (stext.isPresent() && runtime("_stext") != stext.getAsLong()) {
-                btf.handle((x, e) -> null).join();
+                read.btf().handle((x, e) -> null).join();
                 throw new SymbolsException(dumpPath, "kallsyms read from the dump puts _stext at 0x" + Long.toHexString(runtime("_stext"))
                         + ", VMCOREINFO at 0x" + Long.toHexString(stext.getAsLong()) + ": the tables are damaged");
             }
-            String id = vi.buildId();
-            this.buildId = id != null && !id.isBlank() ? id.strip().toLowerCase(java.util.Locale.ROOT) : buildIdFromNotes(img);
+            this.buildId = vmBuildId != null ? vmBuildId : buildIdFromNotes(img);
             long t2 = System.nanoTime();
+            LoadedBtf loaded;
             try {
-                LoadedBtf loaded = btf.join();
+                loaded = read.btf().join();
                 this.btfBytes = loaded.bytes();
                 this.types = new DumpTypes(loaded.types(), table::address);
             } catch (java.util.concurrent.CompletionException e) {
@@ -125,7 +104,13 @@ public final class DumpSymbols implements KernelSymbols {
             long t3 = System.nanoTime();
             this.orc = readOrc(img);
             long t4 = System.nanoTime();
-            if (TRACE) System.err.printf("kdx: trace: kallsyms %.1f ms, checks %.1f ms, waiting for BTF %.1f ms, ORC %.1f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6);
+            if (kept == null && keep != null) {
+                DumpTablesCache.write(keep, read.parts(), read.table() instanceof LazyKallsyms l ? l.seqs() : null,
+                        table.address("__start_BTF"), table.address("__stop_BTF"), btfBytes, loaded.types());
+            }
+            if (TRACE) System.err.printf("kdx: trace: kallsyms %.1f ms (%s), checks %.1f ms, waiting for BTF %.1f ms, ORC %.1f ms, keeping the tables %.1f ms%n",
+                    (t1 - t0) / 1e6, kept != null ? "kept tables of this build" : "read from the image", (t2 - t1) / 1e6, (t3 - t2) / 1e6,
+                    (t4 - t3) / 1e6, (System.nanoTime() - t4) / 1e6);
         } catch (MemoryFault f) {
             arena.close();
             throw new SymbolsException(dumpPath, "cannot read the kernel's own symbol tables from the dump (" + f.getMessage()
@@ -136,6 +121,80 @@ public final class DumpSymbols implements KernelSymbols {
         }
     }
 
+    /** kallsyms as the table that answers, the parts it was read from, and the BTF (being) loaded. */
+    private record Tables(KallsymsTable table, Kallsyms.Parts parts, java.util.concurrent.CompletableFuture<LoadedBtf> btf) {}
+
+    /** The tables read from the kernel image in the dump. */
+    private Tables fromImage(ImageMemory img, ImageLocation where) throws SymbolsException {
+        // The BTF (a copy and an index, the larger part of the work) is guessed at once on a
+        // second thread while kallsyms is read: the first BTF header after the kallsyms tables,
+        // where the kernel's linker script puts .BTF (after .notes, in RO_DATA). kallsyms then
+        // confirms the guess by __start_BTF and __stop_BTF, or the BTF is read where they say.
+        java.util.concurrent.CompletableFuture<LoadedBtf> guess = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                long[] at = BtfHeaderProbe.find(img, where.tables().tokenIndex() + 512, 64L << 20);
+                return at == null ? null : loadBtf(img, at[0], at[1]);
+            } catch (SymbolsException | RuntimeException e) {
+                return null; // a wrong guess: kallsyms says where
+            }
+        }, LOADER);
+        Kallsyms.Parts parts;
+        KallsymsTable table;
+        try {
+            long t0 = System.nanoTime();
+            parts = Kallsyms.parts(img, where.tables(), dumpPath);
+            long tp = System.nanoTime();
+            // Lazily where the kernel keeps its names sorted (kallsyms_seqs_of_names), else decoded whole.
+            KallsymsTable lazy = LazyKallsyms.open(img, where.tables(), parts, kaslr);
+            if (TRACE) System.err.printf("kdx: trace: kallsyms parts %.1f ms, seqs %.1f ms%n", (tp - t0) / 1e6, (System.nanoTime() - tp) / 1e6);
+            table = lazy != null ? lazy : new KallsymsTable.Decoded(Kallsyms.decode(parts, kaslr, dumpPath).build().table());
+        } catch (SymbolsException | RuntimeException e) {
+            guess.handle((x, f) -> null).join();
+            throw e;
+        }
+        long btfStart = table.address("__start_BTF"), btfStop = table.address("__stop_BTF");
+        long start = btfStart == 0 ? 0 : btfStart + kaslr, stop = btfStop == 0 ? 0 : btfStop + kaslr;
+        java.util.concurrent.CompletableFuture<LoadedBtf> btf = guess.thenApplyAsync(g -> {
+            if (TRACE) System.err.println("kdx: trace: BTF guessed " + (g != null && g.start() == start && g.stop() == stop ? "right" : "wrong"));
+            if (g != null && g.start() == start && g.stop() == stop) return g;
+            try {
+                return btf(img, start, stop, table);
+            } catch (SymbolsException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, LOADER);
+        return new Tables(table, parts, btf);
+    }
+
+    /**
+     * Whether tables kept for this build-id are this dump's: the symbol count and the token table
+     * (its compressed names' alphabet, unlike between builds) must be the image's own.
+     */
+    private static boolean sameBuild(ImageMemory img, Kallsyms.Tables t, DumpTablesCache.Entry kept) {
+        try {
+            long tokLen = t.tokenIndex() - t.tokenTable();
+            return img.u32(t.numSyms()) == kept.count() && tokLen == kept.tokens().length
+                    && java.util.Arrays.equals(img.bytes(t.tokenTable(), (int) tokLen), kept.tokens());
+        } catch (MemoryFault f) {
+            return false;
+        }
+    }
+
+    /** The tables kept from an earlier dump of this build; relative_base is this dump's own (it moves with KASLR). */
+    private Tables fromKept(ImageMemory img, Kallsyms.Tables t, DumpTablesCache.Entry kept) throws SymbolsException {
+        Kallsyms.Parts parts = kept.parts(img.u64(t.relativeBase()));
+        KallsymsTable lazy = kept.seqs() == null ? null : LazyKallsyms.kept(parts, kept.seqs(), kaslr);
+        KallsymsTable table = lazy != null ? lazy : new KallsymsTable.Decoded(Kallsyms.decode(parts, kaslr, dumpPath).build().table());
+        if (table.address("__start_BTF") != kept.btfStart() || table.address("__stop_BTF") != kept.btfStop()) {
+            throw new SymbolsException(dumpPath, "kept kallsyms of this build disagree with their own BTF bounds: damaged cache");
+        }
+        BtfFile f = BtfFile.parse(dumpPath, kept.btf(), kept.btfRecords());
+        MemorySegment[] ix = kept.index();
+        BtfTypes b = BtfTypes.withIndex(f, ix[0], ix[1], ix[2], ix[3], ix[4]);
+        return new Tables(table, parts, java.util.concurrent.CompletableFuture.completedFuture(
+                new LoadedBtf(kept.btfStart() + kaslr, kept.btfStop() + kaslr, kept.btf(), b)));
+    }
+
     /**
      * Reads the symbols of the kernel in {@code dump}. {@code mem} is the page cache the kernel
      * model will share.
@@ -143,7 +202,15 @@ public final class DumpSymbols implements KernelSymbols {
      * @throws SymbolsException one line: the kernel has no BTF, or its tables are not in the dump or damaged
      */
     public static DumpSymbols open(Dump dump, PhysicalMemory mem) throws SymbolsException {
-        return new DumpSymbols(dump, mem, ImageLocation.find(dump, mem));
+        return new DumpSymbols(dump, mem, ImageLocation.find(dump, mem), false);
+    }
+
+    /**
+     * As {@link #open}, with the tables of this build kept from an earlier dump when the symbol
+     * cache has them ({@link DumpTablesCache}), and kept there after this one when it has not.
+     */
+    public static DumpSymbols openCached(Dump dump, PhysicalMemory mem) throws SymbolsException {
+        return new DumpSymbols(dump, mem, ImageLocation.find(dump, mem), true);
     }
 
     private long runtime(String name) {
@@ -154,7 +221,7 @@ public final class DumpSymbols implements KernelSymbols {
     /** The BTF between two runtime addresses, copied and indexed. */
     private record LoadedBtf(long start, long stop, MemorySegment bytes, BtfTypes types) {}
 
-    private LoadedBtf btf(ImageMemory img, long start, long stop) throws SymbolsException {
+    private LoadedBtf btf(ImageMemory img, long start, long stop, KallsymsTable table) throws SymbolsException {
         if (start == 0 || stop == 0 || Long.compareUnsigned(stop, start) <= 0) {
             long lb = table.address("linux_banner");
             String rel;

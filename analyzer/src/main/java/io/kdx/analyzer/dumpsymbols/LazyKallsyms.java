@@ -59,6 +59,16 @@ final class LazyKallsyms implements KallsymsTable {
         return null;
     }
 
+    /** The table over seqs this one found sorted for the same build (kept in a checksummed cache); null when they do not fit. */
+    static LazyKallsyms kept(Kallsyms.Parts parts, byte[] seqs, long kaslr) {
+        return seqs.length != 3 * parts.count() ? null : new LazyKallsyms(parts, seqs, kaslr);
+    }
+
+    /** kallsyms_seqs_of_names as read. */
+    byte[] seqs() {
+        return seqs;
+    }
+
     /** Whether a sample of the seqs holds valid, name-sorted symbol numbers. */
     private boolean sorted() {
         byte[] prev = null;

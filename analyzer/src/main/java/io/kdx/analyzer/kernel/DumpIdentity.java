@@ -42,7 +42,7 @@ public final class DumpIdentity {
 
     /** The dump's own symbols; the exception says why they cannot be read. */
     public static KernelSymbols fromDump(Dump dump) throws SymbolsException {
-        return DumpSymbols.open(dump, new PhysicalMemory(dump, Kernels.PAGE_CACHE));
+        return DumpSymbols.openCached(dump, new PhysicalMemory(dump, Kernels.PAGE_CACHE));
     }
 
     /** How a command names where its symbols came from: the file, or the dump itself. */

@@ -26,6 +26,15 @@ public final class BtfFile {
 
     /** Parses {@code btf} (the section's bytes); {@code file} names it in errors. */
     public static BtfFile parse(Path file, MemorySegment btf) throws SymbolsException {
+        return parse(file, btf, null);
+    }
+
+    /**
+     * As {@link #parse(Path, MemorySegment)}, with the records' offsets found by an earlier parse of
+     * the same bytes ({@link #recordOffsets()}, kept in a cache) instead of a pass over them; the
+     * last one must still end the type section.
+     */
+    public static BtfFile parse(Path file, MemorySegment btf, int[] recordOffsets) throws SymbolsException {
         if (btf.byteSize() < Btf.HEADER_MIN) throw new SymbolsException(file, "corrupt .BTF: " + btf.byteSize() + " bytes, shorter than its header");
         int magic = Bytes.u16(btf, 0);
         if (magic == 0x9FeB) throw new SymbolsException(file, ".BTF is big-endian; kdx reads little-endian kernels only");
@@ -41,7 +50,20 @@ public final class BtfFile {
         }
         MemorySegment types = btf.asSlice(hdrLen + typeOff, typeLen);
         MemorySegment strings = btf.asSlice(hdrLen + strOff, strLen);
+        if (recordOffsets != null && recordOffsets.length > 1) {
+            int last = recordOffsets.length - 1;
+            long end = recordOffsets[last] + Btf.TYPE_BYTES;
+            if (end <= types.byteSize()) {
+                int info = Bytes.i32(types, recordOffsets[last] + 4);
+                if (end + Btf.trailing(Btf.kind(info), Btf.vlen(info)) == types.byteSize()) return new BtfFile(file, types, strings, recordOffsets);
+            }
+        }
         return new BtfFile(file, types, strings, offsets(file, types));
+    }
+
+    /** Offset of each type id's record ([0] unused), for {@link #parse(Path, MemorySegment, int[])}. */
+    public int[] recordOffsets() {
+        return recordOffset.clone();
     }
 
     /** One pass over the records: each record's offset, by type id. */

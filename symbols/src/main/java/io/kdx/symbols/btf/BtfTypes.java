@@ -74,6 +74,18 @@ public final class BtfTypes extends IndexedTypes {
         return new BtfTypes(btf, index, new TypeGraph(source));
     }
 
+    /**
+     * {@code btf} with a name index built before by {@link #open(BtfFile, ToLongFunction)} for the
+     * same bytes (its columns kept in a cache): no pass over the records.
+     */
+    public static BtfTypes withIndex(BtfFile btf, java.lang.foreign.MemorySegment hashes, java.lang.foreign.MemorySegment values,
+            java.lang.foreign.MemorySegment aux, java.lang.foreign.MemorySegment nameRefs, java.lang.foreign.MemorySegment cats) {
+        BtfTypeSource source = new BtfTypeSource(btf);
+        NameIndex index = new NameIndex(hashes, values, aux, nameRefs, cats, btf::nameEquals);
+        source.setIndex(index);
+        return new BtfTypes(btf, index, new TypeGraph(source));
+    }
+
     private static void add(BtfFile btf, byte[] strings, NameIndex.Builder names, int cat, long nameOff, long id, long aux) throws SymbolsException {
         if (nameOff == 0) return;
         if (nameOff >= strings.length) throw new SymbolsException(btf.file, "corrupt .BTF: type " + id + " names string offset " + nameOff);
