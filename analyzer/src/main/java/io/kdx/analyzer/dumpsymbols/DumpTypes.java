@@ -38,11 +38,16 @@ final class DumpTypes implements Types {
         return m == null ? null : m.get();
     }
 
+    /** {@code lookup} in the vmlinux BTF, else (when a kernel is attached) in the modules'. */
+    private Type vmlinuxThenModules(java.util.function.Function<BtfTypes, Type> lookup) {
+        Type t = lookup.apply(btf);
+        BtfTypes m;
+        return t != null || (m = moduleTypes()) == null ? t : lookup.apply(m);
+    }
+
     @Override
     public Type struct(String name) {
-        Type t = btf.struct(name);
-        BtfTypes m;
-        return t != null || (m = moduleTypes()) == null ? t : m.struct(name);
+        return vmlinuxThenModules(b -> b.struct(name));
     }
 
     /** The vmlinux's own: the kernel model's layouts never wait for the modules' BTF. */
@@ -53,9 +58,7 @@ final class DumpTypes implements Types {
 
     @Override
     public Type named(String name) {
-        Type t = btf.named(name);
-        BtfTypes m;
-        return t != null || (m = moduleTypes()) == null ? t : m.named(name);
+        return vmlinuxThenModules(b -> b.named(name));
     }
 
     @Override

@@ -68,8 +68,11 @@ public final class BtfTypes extends IndexedTypes {
                 default -> { }
             }
         }
+        return indexed(btf, names.build(btf::nameEquals));
+    }
+
+    private static BtfTypes indexed(BtfFile btf, NameIndex index) {
         BtfTypeSource source = new BtfTypeSource(btf);
-        NameIndex index = names.build(btf::nameEquals);
         source.setIndex(index);
         return new BtfTypes(btf, index, new TypeGraph(source));
     }
@@ -80,10 +83,7 @@ public final class BtfTypes extends IndexedTypes {
      */
     public static BtfTypes withIndex(BtfFile btf, java.lang.foreign.MemorySegment hashes, java.lang.foreign.MemorySegment values,
             java.lang.foreign.MemorySegment aux, java.lang.foreign.MemorySegment nameRefs, java.lang.foreign.MemorySegment cats) {
-        BtfTypeSource source = new BtfTypeSource(btf);
-        NameIndex index = new NameIndex(hashes, values, aux, nameRefs, cats, btf::nameEquals);
-        source.setIndex(index);
-        return new BtfTypes(btf, index, new TypeGraph(source));
+        return indexed(btf, new NameIndex(hashes, values, aux, nameRefs, cats, btf::nameEquals));
     }
 
     private static void add(BtfFile btf, byte[] strings, NameIndex.Builder names, int cat, long nameOff, long id, long aux) throws SymbolsException {
