@@ -41,10 +41,10 @@ public abstract class KernelCommand extends DumpCommand {
                 int rc = run(kernel);
                 if (TRACE) {
                     var mem = Kernels.physicalMemory(kernel);
-                    err.printf("kdx: trace: JVM start to command %d ms; symbols %.1f ms, kernel model %.1f ms, %s %.1f ms; pages decompressed %d, cache hits %d%n",
+                    err.printf("kdx: trace: JVM start to command %d ms; symbols %.1f ms, kernel model %.1f ms, %s %.1f ms; pages decompressed %s, cache hits %s%n",
                             java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1_000_000,
                             (t1 - t0) / 1e6, (t2 - t1) / 1e6, spec == null ? "command" : spec.name(), (System.nanoTime() - t2) / 1e6,
-                            mem == null ? -1 : mem.cacheMisses(), mem == null ? -1 : mem.cacheHits());
+                            mem == null ? "unknown" : mem.cacheMisses(), mem == null ? "unknown" : mem.cacheHits());
                 }
                 return rc;
             }
