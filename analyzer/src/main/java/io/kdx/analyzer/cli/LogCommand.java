@@ -43,9 +43,23 @@ public final class LogCommand extends KernelCommand {
             for (LogRecord r : log.records()) sb.append(DmesgFormat.line(r)).append('\n');
             out.print(sb);
             out.flush();
-            for (String p : log.problems()) System.err.println("kdx: " + dumpPath + ": " + p);
+            errorLine(log).ifPresent(System.err::println);
         }
         // a log that cannot be read is an incomplete answer from a dump that opened, as for every other command: 4
         return log.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
+    }
+
+    /**
+     * What was not read, as every command says it: the details as notes, then one line naming the
+     * dump that says what the answer lacks (none read, or the records read so far), last on stderr.
+     */
+    private java.util.Optional<String> errorLine(KernelLog log) {
+        if (log.problems().isEmpty()) return java.util.Optional.empty();
+        for (String p : log.problems().subList(1, log.problems().size())) System.err.println("kdx: note: " + p);
+        String what = log.records().isEmpty() ? "the kernel log could not be read"
+                : "the kernel log could not be read in full (" + log.records().size() + " records printed)";
+        String why = log.problems().getFirst();
+        if (why.startsWith("kernel log unreadable: ")) why = why.substring("kernel log unreadable: ".length());
+        return java.util.Optional.of("kdx: " + dumpPath + ": " + what + ": " + why);
     }
 }

@@ -101,6 +101,7 @@ public final class Mounts {
         long sb = 0;
         String fstype = null, device = null, path = null;
         int frozen = -1, id = -1;
+        String why = null;
         try {
             sb = k.readPointer(m + k.offsetOf("mount", "mnt.mnt_sb"));
             id = k.readU32(m + k.offsetOf("mount", "mnt_id"));
@@ -111,9 +112,10 @@ public final class Mounts {
             frozen = freeze.read(sb);
             path = mountpoint(k, m);
         } catch (MemoryFault f) {
-            problems.add(String.format("mount 0x%x: %s", m, f.getMessage()));
+            why = f.getMessage();
+            problems.add(String.format("mount 0x%x: %s", m, why));
         }
-        return new MountInfo(m, sb, ns, id, fstype, device, path, frozen, frozen < 0 ? null : freeze.name(frozen));
+        return new MountInfo(m, sb, ns, id, fstype, device, path, frozen, frozen < 0 ? null : freeze.name(frozen), why);
     }
 
     /**
