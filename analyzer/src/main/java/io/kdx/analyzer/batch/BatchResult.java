@@ -17,20 +17,21 @@ import java.util.Map;
  * nothing was read, not because nothing is wrong: issue #12); null when the dump could not be opened.
  */
 @JsonPropertyOrder({"dump", "release", "verdict", "findings", "incomplete", "truncated", "unreadable", "seconds", "error",
-        "analyzed", "not_analyzed"})
+        "analyzed", "not_analyzed", "unreadable_records"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record BatchResult(String dump, String release, String verdict, List<Map<String, Object>> findings,
                           Boolean incomplete, Boolean truncated, List<String> unreadable, double seconds, String error,
-                          Boolean analyzed, @JsonProperty("not_analyzed") List<String> notAnalyzed) {
+                          Boolean analyzed, @JsonProperty("not_analyzed") List<String> notAnalyzed,
+                          @JsonProperty("unreadable_records") List<io.kdx.analyzer.kernel.Unreadable> unreadableRecords) {
     /** A dump that could not be analyzed at all. */
     public static BatchResult failure(String dump, double seconds, String error) {
-        return new BatchResult(dump, null, null, List.of(), null, null, List.of(), seconds, error, null, List.of());
+        return new BatchResult(dump, null, null, List.of(), null, null, List.of(), seconds, error, null, List.of(), List.of());
     }
 
     /** The same result under another name and wall time (an archive's entry, the time measured by the runner). */
     public BatchResult as(String name, double wallSeconds) {
         return new BatchResult(name, release, verdict, findings, incomplete, truncated, unreadable, wallSeconds, error, analyzed,
-                notAnalyzed);
+                notAnalyzed, unreadableRecords);
     }
 
     /** Opened, but kdx could not read what a verdict stands on (the task list, the mounts or the log). */

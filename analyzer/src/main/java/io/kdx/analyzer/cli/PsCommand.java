@@ -31,6 +31,7 @@ public final class PsCommand extends KernelCommand {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("tasks", rows);
             doc.put("notes", notes(r, tasks));
+            doc.put("unreadable_records", io.kdx.analyzer.kernel.Unreadable.of(kernel, notes(r, tasks)));
             out.println(Json.MAPPER.writeValueAsString(doc));
         } else if (sinceRun) {
             List<TaskInfo> sorted = new ArrayList<>(r.tasks());

@@ -43,7 +43,8 @@ public final class Analyzer {
         AuditState audit = c.audit();
         String verdict = Verdict.of(findings, audit, c.notAnalyzed(), k.dump().metadata().damage());
         return new Diagnosis(verdict, findings, audit, c.tasks().size(), c.dState().size(), k.release(),
-                k.dump().path().toString(), c.unreadable(), (System.nanoTime() - t0) / 1e9, c.notAnalyzed());
+                k.dump().path().toString(), c.unreadable(), (System.nanoTime() - t0) / 1e9, c.notAnalyzed(),
+                io.kdx.analyzer.kernel.Unreadable.of(k, c.unreadable()));
     }
 
     private record Ranked(int rank, int order, Finding finding) {}
