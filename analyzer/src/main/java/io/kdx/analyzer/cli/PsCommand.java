@@ -27,7 +27,11 @@ public final class PsCommand extends KernelCommand {
         PrintStream out = out();
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (TaskInfo t : tasks) rows.add(row(t));
+            for (TaskInfo t : tasks) {
+                Map<String, Object> row = row(t);
+                row.put("found_by", r.foundBy(t.task())); // task_list, runqueue, or pid_idr past a broken list
+                rows.add(row);
+            }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("tasks", rows);
             doc.put("notes", notes(r, tasks));
@@ -56,6 +60,13 @@ public final class PsCommand extends KernelCommand {
     /** The walk's notes, then one per task whose ppid, rss or vsz could not be read, with the reason. */
     static List<String> notes(Tasks.Result r, List<TaskInfo> tasks) {
         List<String> notes = new ArrayList<>(r.notes());
+        for (TaskInfo t : tasks) {
+            String route = r.foundBy(t.task());
+            if (route.equals("pid_idr") || route.equals("runqueue") && t.pid() != 0) {
+                notes.add(String.format("pid %d (%s) is not on the broken task list: found by %s", t.pid(), t.comm(),
+                        route.equals("pid_idr") ? "the init pid namespace's IDR" : "its CPU's runqueue"));
+            }
+        }
         for (TaskInfo t : tasks) {
             for (String f : READ_FIELDS) {
                 if (!t.known(f)) notes.add(String.format("pid %d (%s) %s unknown: %s", t.pid(), t.comm(), f, t.unknown().get(f)));

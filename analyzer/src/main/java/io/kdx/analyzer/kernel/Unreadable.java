@@ -65,8 +65,11 @@ public record Unreadable(String kind, String address, @JsonProperty("page_state"
 
     /** The walk or structure a sentence is about, from the words the readers use. */
     static String kindOf(String t) {
+        if (t.contains("is not on the broken task list") || t.startsWith("tasks recovered") || t.startsWith("the pid IDR")) return "task_list";
+        if (t.startsWith("the runqueues could not")) return "runqueue";
         if (t.startsWith("pid ")) return "task"; // one task's field (its mm, its parent)
         if (t.startsWith("current task of CPU") || t.startsWith("runqueue of CPU") || t.startsWith("the CPUs' current tasks")) return "runqueue";
+        if (t.contains("mount namespace")) return "mount_list";
         if (t.startsWith("init_task.tasks") || t.startsWith("threads of task") || t.startsWith("task 0x")
                 || t.startsWith("the task list")) return "task_list";
         if (t.startsWith("mount") || t.startsWith("task list broken") || t.startsWith("no mount") || t.contains("mnt_namespace")) return "mount_list";
@@ -84,12 +87,13 @@ public record Unreadable(String kind, String address, @JsonProperty("page_state"
 
     /** The object a sentence names before its first ": " (a fault's own address excluded). */
     static String objectOf(String t, String faultHex) {
+        if (t.startsWith("task list broken")) return "init_task.tasks";
         int colon = t.indexOf(": ");
         if (colon <= 0) return null;
         String o = t.substring(0, colon);
         for (String cut : new String[] {" (", ", "}) if (o.contains(cut)) o = o.substring(0, o.indexOf(cut));
         if (o.endsWith(" unreadable")) o = o.substring(0, o.length() - " unreadable".length());
-        if (o.startsWith("task list broken at ")) o = o.substring("task list broken at ".length());
+        if (o.startsWith("task list broken")) return "init_task.tasks";
         if (o.startsWith("the ") || o.isBlank() || faultHex != null && o.equals("0x" + faultHex)) return null;
         return o;
     }

@@ -21,7 +21,20 @@ public final class Tasks {
      * thread list, the process list itself past a point, a CPU's current task or runqueue (its idle
      * task and active mark). {@link #complete()} is false when there is any.
      */
-    public record Result(List<TaskInfo> tasks, List<String> notes) {
+    public record Result(List<TaskInfo> tasks, List<String> notes, java.util.Map<Long, String> foundBy) {
+        public Result(List<TaskInfo> tasks, List<String> notes) {
+            this(tasks, notes, java.util.Map.of());
+        }
+
+        /**
+         * The route that found a task: {@code task_list} (init_task.tasks and the thread lists),
+         * {@code runqueue} (a CPU's idle or current task, or its CFS queue), or, when the task list
+         * broke, {@code pid_idr} (the init pid namespace's IDR).
+         */
+        public String foundBy(long task) {
+            return foundBy.getOrDefault(task, TaskRecovery.TASK_LIST);
+        }
+
         public boolean complete() {
             return notes.isEmpty();
         }
@@ -45,6 +58,7 @@ public final class Tasks {
         List<String> notes = new ArrayList<>(cpus.notes());
         long totalRamPages = totalRamPages(k);
         List<Long> order = new ArrayList<>();
+        java.util.Map<Long, String> foundBy = new java.util.HashMap<>();
         LongSet seen = new LongSet();
         long init = k.symbol("init_task");
         if (init == 0) throw new io.kdx.analyzer.kernel.MissingTypeException("no symbol init_task in " + k.symbols().source());
@@ -52,7 +66,10 @@ public final class Tasks {
         order.add(init);
         for (int c = 1; c < cpus.idle().length; c++) {
             long idle = cpus.idle()[c];
-            if (idle != 0 && seen.add(idle)) order.add(idle);
+            if (idle != 0 && seen.add(idle)) {
+                order.add(idle);
+                foundBy.put(idle, TaskRecovery.RUNQUEUE);
+            }
         }
         KernelLists.Walk w = KernelLists.listForEach(k, init + l.tasks, l.tasks, KernelLists.DEFAULT_CAP, leader -> {
             if (seen.add(leader)) order.add(leader);
@@ -63,7 +80,10 @@ public final class Tasks {
             if (!tw.complete()) notes.add(String.format("threads of task 0x%016x: %s", leader, tw.note()));
             return true;
         });
-        if (!w.complete()) notes.add("init_task.tasks: " + w.note());
+        if (!w.complete()) {
+            notes.add("init_task.tasks: " + w.note());
+            recover(k, cpus, seen, order, foundBy, notes);
+        }
         java.util.Map<Long, Long> pending = pendingRss(k, l, order);
         List<TaskInfo> out = new ArrayList<>(order.size());
         for (long t : order) {
@@ -74,7 +94,36 @@ public final class Tasks {
             }
         }
         checkCpus(cpus, seen, notes);
-        return new Result(Collections.unmodifiableList(out), List.copyOf(notes));
+        return new Result(Collections.unmodifiableList(out), List.copyOf(notes), java.util.Map.copyOf(foundBy));
+    }
+
+    /**
+     * The task list broke: the tasks it did not reach are looked for by the other routes the kernel
+     * keeps (the pid namespace's IDR, then the runqueues), each found task marked with its route.
+     */
+    static void recover(Kernel k, CpuState cpus, LongSet seen, List<Long> order, java.util.Map<Long, String> foundBy,
+            List<String> notes) {
+        int before = order.size();
+        String idr = TaskRecovery.byPidIdr(k, t -> {
+            if (seen.add(t)) {
+                order.add(t);
+                foundBy.put(t, TaskRecovery.PID_IDR);
+            }
+            return true;
+        });
+        int byIdr = order.size() - before;
+        String rq = TaskRecovery.byRunqueues(k, cpus, t -> {
+            if (seen.add(t)) {
+                order.add(t);
+                foundBy.put(t, TaskRecovery.RUNQUEUE);
+            }
+            return true;
+        });
+        int byRq = order.size() - before - byIdr;
+        notes.add(String.format("tasks recovered past the broken task list: %d by the init pid namespace's IDR, %d by the runqueues"
+                + " (found_by says which)", byIdr, byRq));
+        if (idr != null) notes.add("the pid IDR could not be read in full: " + idr);
+        if (rq != null) notes.add("the runqueues could not be read in full: " + rq);
     }
 
     /**
