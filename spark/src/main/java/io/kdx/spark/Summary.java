@@ -18,6 +18,7 @@ public final class Summary implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private long dumps;
     private long failed;
+    private long notRead;
     private double analysisSeconds;
     private final TreeMap<String, Long> byKind = new TreeMap<>();
     private final TreeMap<String, long[]> byRelease = new TreeMap<>();
@@ -41,9 +42,13 @@ public final class Summary implements Serializable {
             rel[1]++;
             return this;
         }
+        // analyzed false: kdx could not read the task list, the mounts or the log, so no finding means
+        // nothing read, not a healthy machine (issue #12); counted apart, as kdx batch does
+        boolean unread = r.path("analyzed").isBoolean() && !r.get("analyzed").asBoolean();
+        if (unread) notRead++;
         TreeSet<String> kinds = new TreeSet<>();
         r.path("findings").forEach(f -> kinds.add(f.path("kind").asText("(unnamed)")));
-        if (kinds.isEmpty()) kinds.add("(no finding)");
+        if (kinds.isEmpty() && !unread) kinds.add("(no finding)");
         kinds.forEach(k -> byKind.merge(k, 1L, Long::sum));
         return this;
     }
@@ -51,6 +56,7 @@ public final class Summary implements Serializable {
     public Summary merge(Summary o) {
         dumps += o.dumps;
         failed += o.failed;
+        notRead += o.notRead;
         analysisSeconds += o.analysisSeconds;
         o.byKind.forEach((k, n) -> byKind.merge(k, n, Long::sum));
         o.byRelease.forEach((k, n) -> {
@@ -69,6 +75,11 @@ public final class Summary implements Serializable {
         return failed;
     }
 
+    /** Dumps opened whose task list, mounts or log could not be read (no verdict stands on them). */
+    public long notRead() {
+        return notRead;
+    }
+
     public Map<String, Long> byKind() {
         return java.util.Collections.unmodifiableMap(byKind);
     }
@@ -81,10 +92,12 @@ public final class Summary implements Serializable {
     /** The table, with the wall time of the triage stage (dumps/s) and of the whole job. */
     public String format(double triageSeconds, double jobSeconds) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%nSUMMARY: %d dumps in %.1f s (%.2f dumps/s; job %.1f s with output), %d analyzed, %d failed%n",
-                dumps, triageSeconds, triageSeconds > 0 ? dumps / triageSeconds : 0.0, jobSeconds, dumps - failed, failed));
+        sb.append(String.format("%nSUMMARY: %d dumps in %.1f s (%.2f dumps/s; job %.1f s with output), %d analyzed, %d not read, %d failed%n",
+                dumps, triageSeconds, triageSeconds > 0 ? dumps / triageSeconds : 0.0, jobSeconds, dumps - failed - notRead, notRead,
+                failed));
         sb.append(String.format("  %-28s %8s%n", "FINDING", "DUMPS"));
         byKind.forEach((k, n) -> sb.append(String.format("  %-28s %8d%n", k, n)));
+        if (notRead > 0) sb.append(String.format("  %-28s %8d%n", "(not read)", notRead));
         if (failed > 0) sb.append(String.format("  %-28s %8d%n", "(could not analyze)", failed));
         sb.append(String.format("  %-28s %8s %8s%n", "RELEASE", "DUMPS", "FAILED"));
         byRelease.forEach((k, n) -> sb.append(String.format("  %-28s %8d %8d%n", k, n[0], n[1])));

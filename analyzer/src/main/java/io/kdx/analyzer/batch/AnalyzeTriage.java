@@ -42,7 +42,8 @@ public final class AnalyzeTriage implements Triage, AutoCloseable {
                 List<Map<String, Object>> findings = (List<Map<String, Object>>) JsonReport.of(d).get("findings");
                 var md = dump.metadata();
                 return new BatchResult(name, d.release(), d.verdict(), findings, md.incomplete(), md.truncated(),
-                        d.unreadable(), d.seconds(), null);
+                        d.unreadable(), d.seconds(), null, d.analyzed(), d.notAnalyzed(),
+                        d.unreadableRecords());
             }
         }
     }

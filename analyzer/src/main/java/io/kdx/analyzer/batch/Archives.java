@@ -58,7 +58,7 @@ public final class Archives {
      * Copies the first entry of the archive that is a dump into {@code dir}; returns it, or throws
      * naming the archive when it holds no dump.
      */
-    static Extracted extractDump(Path archive, Path dir) throws IOException {
+    public static Extracted extractDump(Path archive, Path dir) throws IOException {
         try (TarArchiveInputStream tar = open(archive)) {
             byte[] head = new byte[16];
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
@@ -92,5 +92,5 @@ public final class Archives {
         return e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     }
 
-    record Extracted(String entry, Path file) {}
+    public record Extracted(String entry, Path file) {}
 }

@@ -73,8 +73,7 @@ public final class BatchRunner {
                 name = in.file() + "!" + x.entry();
             }
             BatchResult r = triage.triage(file, name);
-            return new BatchResult(name, r.release(), r.verdict(), r.findings(), r.incomplete(), r.truncated(), r.unreadable(),
-                    seconds(t0), r.error());
+            return r.as(name, seconds(t0));
         } catch (Throwable e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             msg = msg.lines().findFirst().orElse(msg);

@@ -59,7 +59,8 @@ public final class BatchCommand implements Callable<Integer> {
         if (!json && progress != BatchRunner.Progress.NONE) results.forEach(r -> out.println(line(r)));
         summaryTo.print(summary(results, seconds));
         if (results.stream().anyMatch(BatchResult::failed)) return ExitCodes.BAD_INPUT;
-        return results.stream().anyMatch(BatchResult::partial) ? ExitCodes.INCOMPLETE_DUMP : ExitCodes.OK;
+        // a dump kdx could not read is exit 4 here as in kdx analyze, truncated or not (a flipped bitmap bit)
+        return results.stream().anyMatch(r -> r.partial() || r.notRead()) ? ExitCodes.INCOMPLETE_DUMP : ExitCodes.OK;
     }
 
     private static String line(BatchResult r) {
@@ -72,19 +73,27 @@ public final class BatchCommand implements Callable<Integer> {
     static String summary(List<BatchResult> results, double seconds) {
         Map<String, Integer> byKind = new TreeMap<>();
         int failed = 0;
+        int notRead = 0;
         for (BatchResult r : results) {
             if (r.failed()) {
                 failed++;
                 continue;
             }
-            if (r.findings() == null || r.findings().isEmpty()) byKind.merge("(no finding)", 1, Integer::sum);
-            else r.findings().stream().map(f -> String.valueOf(f.get("kind"))).distinct().forEach(k -> byKind.merge(k, 1, Integer::sum));
+            // a dump whose task list, mounts or log kdx could not read has no finding because nothing was read:
+            // never counted with the dumps found healthy (issue #12)
+            if (r.notRead()) notRead++;
+            if (r.findings() != null && !r.findings().isEmpty()) {
+                r.findings().stream().map(f -> String.valueOf(f.get("kind"))).distinct().forEach(k -> byKind.merge(k, 1, Integer::sum));
+            } else if (!r.notRead()) {
+                byKind.merge("(no finding)", 1, Integer::sum);
+            }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%nSUMMARY: %d dumps in %.1f s (%.2f dumps/s), %d analyzed, %d failed%n", results.size(), seconds,
-                seconds > 0 ? results.size() / seconds : 0.0, results.size() - failed, failed));
+        sb.append(String.format("%nSUMMARY: %d dumps in %.1f s (%.2f dumps/s), %d analyzed, %d not read, %d failed%n", results.size(),
+                seconds, seconds > 0 ? results.size() / seconds : 0.0, results.size() - failed - notRead, notRead, failed));
         sb.append(String.format("  %-24s %6s%n", "FINDING", "DUMPS"));
         byKind.forEach((k, n) -> sb.append(String.format("  %-24s %6d%n", k, n)));
+        if (notRead > 0) sb.append(String.format("  %-24s %6d%n", "(not read)", notRead));
         if (failed > 0) sb.append(String.format("  %-24s %6d%n", "(could not analyze)", failed));
         return sb.toString();
     }

@@ -28,7 +28,7 @@ public abstract class KernelCommand extends DumpCommand {
         if (session != null) { // kdx run: one kernel shared by every command
             Kernel kernel = session.kernel(this::openSymbols);
             PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
-            for (String n : kernel.notes()) if (session.firstTime(n)) err.println("kdx: note: " + n);
+            for (String n : openingNotes(kernel)) if (session.firstTime(n)) err.println("kdx: note: " + n);
             return run(kernel);
         }
         long t0 = System.nanoTime();
@@ -37,7 +37,7 @@ public abstract class KernelCommand extends DumpCommand {
             try (Kernel kernel = Kernels.open(dump, symbols)) {
                 long t2 = System.nanoTime();
                 PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
-                for (String n : kernel.notes()) err.println("kdx: note: " + n);
+                for (String n : openingNotes(kernel)) err.println("kdx: note: " + n);
                 int rc = run(kernel);
                 if (TRACE) {
                     var mem = Kernels.physicalMemory(kernel);
@@ -49,6 +49,16 @@ public abstract class KernelCommand extends DumpCommand {
                 return rc;
             }
         }
+    }
+
+    /**
+     * The notes every command opens with, in one form: the dump's own state first (incomplete,
+     * truncated, damaged: why later reads fail and why the exit code is 4), then the kernel's notes.
+     */
+    static List<String> openingNotes(Kernel kernel) {
+        List<String> notes = new ArrayList<>(io.kdx.analyzer.diagnose.Analyzer.dumpState(kernel.dump().metadata()));
+        notes.addAll(kernel.notes());
+        return notes;
     }
 
     protected abstract int run(Kernel kernel) throws Exception;

@@ -37,15 +37,30 @@ public final class LogCommand extends KernelCommand {
             doc.put("layout", log.layout());
             doc.put("records", rows);
             doc.put("problems", log.problems());
+            doc.put("unreadable_records", io.kdx.analyzer.kernel.Unreadable.of(kernel, log.problems()));
             out.println(Json.MAPPER.writeValueAsString(doc));
         } else {
             StringBuilder sb = new StringBuilder(log.records().size() * 80);
             for (LogRecord r : log.records()) sb.append(DmesgFormat.line(r)).append('\n');
             out.print(sb);
             out.flush();
-            for (String p : log.problems()) System.err.println("kdx: " + dumpPath + ": " + p);
+            errorLine(log).ifPresent(System.err::println);
         }
         // a log that cannot be read is an incomplete answer from a dump that opened, as for every other command: 4
         return log.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
+    }
+
+    /**
+     * What was not read, as every command says it: the details as notes, then one line naming the
+     * dump that says what the answer lacks (none read, or the records read so far), last on stderr.
+     */
+    private java.util.Optional<String> errorLine(KernelLog log) {
+        if (log.problems().isEmpty()) return java.util.Optional.empty();
+        for (String p : log.problems().subList(1, log.problems().size())) System.err.println("kdx: note: " + p);
+        String what = log.records().isEmpty() ? "the kernel log could not be read"
+                : "the kernel log could not be read in full (" + log.records().size() + " records printed)";
+        String why = log.problems().getFirst();
+        if (why.startsWith("kernel log unreadable: ")) why = why.substring("kernel log unreadable: ".length());
+        return java.util.Optional.of("kdx: " + dumpPath + ": " + what + ": " + why);
     }
 }

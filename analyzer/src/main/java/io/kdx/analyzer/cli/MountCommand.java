@@ -29,6 +29,7 @@ public final class MountCommand extends KernelCommand {
             doc.put("mounts", rows);
             doc.put("freeze_field", "super_block." + f.field() + " (" + f.width() + " bytes)");
             doc.put("problems", r.problems());
+            doc.put("unreadable_records", io.kdx.analyzer.kernel.Unreadable.of(kernel, r.problems()));
             out.println(Json.MAPPER.writeValueAsString(doc));
             return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
         }
@@ -37,25 +38,31 @@ public final class MountCommand extends KernelCommand {
         for (MountInfo m : r.mounts()) {
             if (ns != -1 && m.mntNamespace() != ns) out.printf("%n(mount namespace %016x)%n", m.mntNamespace());
             ns = m.mntNamespace();
-            out.printf("%016x  %016x  %-10s %-20s %-22s %s%n", m.mount(), m.superBlock(), m.fstype(), m.device(),
-                    m.frozenName() == null ? "?" : m.frozenName(), m.mountpoint());
+            // what could not be read is '?' (the reason on stderr), never "null" or a zero address (issue #12)
+            out.printf("%016x  %-16s  %-10s %-20s %-22s %s%n", m.mount(), m.superBlock() == 0 ? "?" : String.format("%016x", m.superBlock()),
+                    orUnknown(m.fstype()), orUnknown(m.device()), orUnknown(m.frozenName()), orUnknown(m.mountpoint()));
         }
         for (String p : r.problems()) System.err.println("kdx: " + dumpPath + ": " + p);
         return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP; // what was not read was said: 4
 
     }
 
+    static String orUnknown(String s) {
+        return s == null ? "?" : s;
+    }
+
     static Map<String, Object> row(MountInfo m) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("mount", hex(m.mount()));
-        o.put("super_block", hex(m.superBlock()));
+        o.put("super_block", m.superBlock() == 0 ? null : hex(m.superBlock()));
         o.put("mnt_namespace", hex(m.mntNamespace()));
-        o.put("mnt_id", m.mntId());
+        o.put("mnt_id", m.mntId() < 0 ? null : m.mntId());
         o.put("fstype", m.fstype());
         o.put("device", m.device());
         o.put("mountpoint", m.mountpoint());
-        o.put("frozen", m.frozen());
+        o.put("frozen", m.frozen() < 0 ? null : m.frozen());
         o.put("frozen_name", m.frozenName());
+        o.put("unreadable", m.unreadable()); // why the null fields are null (null when every field was read)
         return o;
     }
 

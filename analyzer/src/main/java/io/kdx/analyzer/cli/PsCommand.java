@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** {@code kdx ps}: every process and thread, with crash's columns. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = {"List every process and thread of the dumped kernel, as crash's ps does.",
-                "'>' marks the task active on a CPU. JSON keys: pid, tgid, ppid, cpu, task, state, comm, rss, vsz (KiB), mem_percent, active, panic, last_arrival_ns, since_run_ns."})
+                "'>' marks the task active on a CPU. JSON keys: pid, tgid, ppid, cpu, task, state, comm, rss, vsz (KiB), mem_percent, active, panic, last_arrival_ns, since_run_ns (null when unknown, the reason in unknown {field: reason}), unknown."})
 public final class PsCommand extends KernelCommand {
 
     @picocli.CommandLine.Option(names = "-m", description = "like crash's ps -m: how long ago each task last ran (runqueue clock minus sched_info.last_arrival), most recent first")
@@ -27,33 +27,61 @@ public final class PsCommand extends KernelCommand {
         PrintStream out = out();
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (TaskInfo t : tasks) rows.add(row(t));
+            for (TaskInfo t : tasks) {
+                Map<String, Object> row = row(t);
+                row.put("found_by", r.foundBy(t.task())); // task_list, runqueue, or pid_idr past a broken list
+                rows.add(row);
+            }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("tasks", rows);
-            doc.put("notes", r.notes());
+            doc.put("notes", notes(r, tasks));
+            doc.put("unreadable_records", io.kdx.analyzer.kernel.Unreadable.of(kernel, notes(r, tasks)));
             out.println(Json.MAPPER.writeValueAsString(doc));
         } else if (sinceRun) {
             List<TaskInfo> sorted = new ArrayList<>(r.tasks());
             sorted.sort(java.util.Comparator.comparingLong(t -> t.sinceRunNs() < 0 ? Long.MAX_VALUE : t.sinceRunNs()));
             for (TaskInfo t : sorted) out.println(sinceLine(t));
-            for (String n : r.notes()) System.err.println("kdx: note: " + n);
+            for (String n : notes(r, tasks)) System.err.println("kdx: note: " + n);
         } else {
             out.println("      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM");
             for (TaskInfo t : tasks) out.println(line(t));
-            for (String n : r.notes()) System.err.println("kdx: note: " + n);
+            for (String n : notes(r, tasks)) System.err.println("kdx: note: " + n);
         }
         if (r.listBroken()) {
             System.err.println("kdx: " + dumpPath + ": the task list could not be read in full: " + tasks.size() + " tasks listed");
         }
         // whatever could not be read (a task, a CPU's idle task and active mark) was said: exit 4
-        return r.complete() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
+        return r.complete() && notes(r, tasks).size() == r.notes().size() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
+    }
+
+    /** Fields whose unknown value is a gap in what was read (not since_run_ns: a task that never ran is a fact). */
+    static final List<String> READ_FIELDS = List.of("ppid", "rss", "vsz");
+
+    /** The walk's notes, then one per task whose ppid, rss or vsz could not be read, with the reason. */
+    static List<String> notes(Tasks.Result r, List<TaskInfo> tasks) {
+        List<String> notes = new ArrayList<>(r.notes());
+        for (TaskInfo t : tasks) {
+            String route = r.foundBy(t.task());
+            if (route.equals("pid_idr") || route.equals("runqueue") && t.pid() != 0) {
+                notes.add(String.format("pid %d (%s) is not on the broken task list: found by %s", t.pid(), t.comm(),
+                        route.equals("pid_idr") ? "the init pid namespace's IDR" : "its CPU's runqueue"));
+            }
+        }
+        for (TaskInfo t : tasks) {
+            for (String f : READ_FIELDS) {
+                if (!t.known(f)) notes.add(String.format("pid %d (%s) %s unknown: %s", t.pid(), t.comm(), f, t.unknown().get(f)));
+            }
+        }
+        return notes;
     }
 
     static String line(TaskInfo t) {
         String comm = t.isKernelThread() ? "[" + t.comm() + "]" : t.comm();
-        return String.format("%s %7d %7d %3d  %016x  %2s  %4.1f %8d %8d  %s",
-                t.active() ? ">" : " ", t.pid(), t.ppid(), t.cpu(), t.task(), t.state(), t.memPercent(),
-                t.vszKiB(), t.rssKiB(), comm);
+        // an unknown value is printed as '?' (its reason on stderr), never as 0 or -1 (issue #12)
+        return String.format("%s %7d %7s %3d  %016x  %2s  %4s %8s %8s  %s",
+                t.active() ? ">" : " ", t.pid(), t.known("ppid") ? String.valueOf(t.ppid()) : "?", t.cpu(), t.task(), t.state(),
+                t.known("mem_percent") ? String.format("%.1f", t.memPercent()) : "?",
+                t.known("vsz") ? String.valueOf(t.vszKiB()) : "?", t.known("rss") ? String.valueOf(t.rssKiB()) : "?", comm);
     }
 
     /** {@code [days hh:mm:ss.mmm] [ST]  PID: ...}, as crash's ps -m. */
@@ -74,18 +102,19 @@ public final class PsCommand extends KernelCommand {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", t.pid());
         m.put("tgid", t.tgid());
-        m.put("ppid", t.ppid());
+        m.put("ppid", t.known("ppid") ? t.ppid() : null);
         m.put("cpu", t.cpu());
         m.put("task", String.format("0x%016x", t.task()));
         m.put("state", t.state());
         m.put("comm", t.comm());
-        m.put("rss", t.rssKiB());
-        m.put("vsz", t.vszKiB());
-        m.put("mem_percent", Math.round(t.memPercent() * 10) / 10.0);
+        m.put("rss", t.known("rss") ? t.rssKiB() : null);
+        m.put("vsz", t.known("vsz") ? t.vszKiB() : null);
+        m.put("mem_percent", t.known("mem_percent") ? Math.round(t.memPercent() * 10) / 10.0 : null);
         m.put("active", t.active());
         m.put("panic", t.panicTask());
-        m.put("last_arrival_ns", t.lastArrivalNs());
-        m.put("since_run_ns", t.sinceRunNs());
+        m.put("last_arrival_ns", t.known("last_arrival_ns") ? t.lastArrivalNs() : null);
+        m.put("since_run_ns", t.known("since_run_ns") ? t.sinceRunNs() : null);
+        m.put("unknown", t.unknown()); // field -> why it is null
         return m;
     }
 }

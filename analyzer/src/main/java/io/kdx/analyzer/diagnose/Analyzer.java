@@ -43,7 +43,8 @@ public final class Analyzer {
         AuditState audit = c.audit();
         String verdict = Verdict.of(findings, audit, c.notAnalyzed(), k.dump().metadata().damage());
         return new Diagnosis(verdict, findings, audit, c.tasks().size(), c.dState().size(), k.release(),
-                k.dump().path().toString(), c.unreadable(), (System.nanoTime() - t0) / 1e9, c.notAnalyzed());
+                k.dump().path().toString(), c.unreadable(), (System.nanoTime() - t0) / 1e9, c.notAnalyzed(),
+                io.kdx.analyzer.kernel.Unreadable.of(k, c.unreadable()));
     }
 
     private record Ranked(int rank, int order, Finding finding) {}
@@ -71,8 +72,18 @@ public final class Analyzer {
         } catch (MemoryFault | MissingTypeException e) {
             unreadable.add("the amount of RAM is unknown (node_present_pages unreadable): " + e.getMessage());
         }
-        if (md.incomplete()) unreadable.add("the dump is marked incomplete by its writer: some pages are missing");
-        if (md.truncated()) unreadable.add("the dump file is truncated: pages past its end are missing");
-        unreadable.addAll(md.damage());
+        unreadable.addAll(dumpState(md));
+    }
+
+    /**
+     * What the dump itself says is missing, one sentence each: marked incomplete, truncated, damaged.
+     * Every command that reads kernel objects opens with these notes, so an exit code 4 is always explained.
+     */
+    public static List<String> dumpState(io.kdx.dump.DumpMetadata md) {
+        List<String> out = new java.util.ArrayList<>();
+        if (md.incomplete()) out.add("the dump is marked incomplete by its writer: some pages are missing");
+        if (md.truncated()) out.add("the dump file is truncated: pages past its end are missing");
+        out.addAll(md.damage());
+        return out;
     }
 }

@@ -10,9 +10,17 @@ import java.util.List;
  * @param notAnalyzed why kdx could not analyze the dump (the task list, the mounts or the log
  *                    unreadable, the dump damaged), one sentence each; empty when it could. When not
  *                    empty the verdict says so first, and {@code kdx analyze} exits with 4.
+ * @param unreadableRecords {@code unreadable} as typed records (kind, address, page state, object, text),
+ *                    one per sentence, in the same order
  */
 public record Diagnosis(String verdict, List<Finding> findings, AuditState audit, int tasks, int blockedTasks,
-        String release, String dump, List<String> unreadable, double seconds, List<String> notAnalyzed) {
+        String release, String dump, List<String> unreadable, double seconds, List<String> notAnalyzed,
+        List<io.kdx.analyzer.kernel.Unreadable> unreadableRecords) {
+
+    public Diagnosis(String verdict, List<Finding> findings, AuditState audit, int tasks, int blockedTasks,
+            String release, String dump, List<String> unreadable, double seconds, List<String> notAnalyzed) {
+        this(verdict, findings, audit, tasks, blockedTasks, release, dump, unreadable, seconds, notAnalyzed, List.of());
+    }
 
     public Diagnosis(String verdict, List<Finding> findings, AuditState audit, int tasks, int blockedTasks,
             String release, String dump, List<String> unreadable, double seconds) {

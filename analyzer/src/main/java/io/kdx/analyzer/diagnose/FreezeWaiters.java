@@ -1,6 +1,7 @@
 package io.kdx.analyzer.diagnose;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.mount.FreezeLevel;
 import java.util.LinkedHashMap;
@@ -68,25 +69,28 @@ final class FreezeWaiters {
         long head = wqHead + k.offsetOf("wait_queue_head", headField);
         long linkOff = k.offsetOf(struct, link);
         long privOff = k.offsetOf(struct, "private");
-        long p = k.readPointer(head);
-        for (int n = 0; p != head && p != 0 && n < MAX_WAITERS; n++) {
-            long entry = p - linkOff;
+        KernelLists.Walk w = KernelLists.listForEach(k, head, linkOff, MAX_WAITERS, entry -> {
             long task = k.readPointer(entry + privOff);
             if (task != 0) out.putIfAbsent(task, new Waiter(task, name, wqHead, sem, level, entry));
-            p = k.readPointer(p);
-        }
+            return true;
+        });
+        if (!w.complete()) throw cut(head, w);
+    }
+
+    /** A wait list walked only in part: reported as its callers report an unreadable queue. */
+    private static MemoryFault cut(long head, KernelLists.Walk w) {
+        return new MemoryFault(head, null, "wait list walked in part (" + w.visited() + " entries): " + w.note());
     }
 
     /** rw_semaphore.wait_list of struct rwsem_waiter {list; task} (4.3 to 5.7 percpu rwsems). */
     static void rwsemWaitList(Kernel k, long head, String name, long sem, int level, Map<Long, Waiter> out) {
         long linkOff = k.offsetOf("rwsem_waiter", "list");
         long taskOff = k.offsetOf("rwsem_waiter", "task");
-        long p = k.readPointer(head);
-        for (int n = 0; p != head && p != 0 && n < MAX_WAITERS; n++) {
-            long w = p - linkOff;
+        KernelLists.Walk walk = KernelLists.listForEach(k, head, linkOff, MAX_WAITERS, w -> {
             long task = k.readPointer(w + taskOff);
             if (task != 0) out.putIfAbsent(task, new Waiter(task, name, head, sem, level, w));
-            p = k.readPointer(p);
-        }
+            return true;
+        });
+        if (!walk.complete()) throw cut(head, walk);
     }
 }

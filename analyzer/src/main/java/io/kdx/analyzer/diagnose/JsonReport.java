@@ -32,6 +32,7 @@ public final class JsonReport {
         o.put("unreadable", d.unreadable());
         o.put("analyzed", d.analyzed());
         o.put("not_analyzed", d.notAnalyzed());
+        o.put("unreadable_records", d.unreadableRecords());
         o.put("seconds", Math.round(d.seconds() * 1000) / 1000.0);
         return o;
     }

@@ -30,8 +30,16 @@ final class OpenFiles {
             long iSbOff = k.offsetOf("inode", "i_sb");
             long mntOff = k.offsetOf("file", "f_path.mnt"), dentryOff = k.offsetOf("file", "f_path.dentry");
             long vfsmountInMount = k.offsetOf("mount", "mnt");
+            int unread = 0;
+            String firstUnread = null;
             for (int i = 0; i < max && out.size() < MAX_SHOWN; i++) {
-                long f = k.readPointer(fd + 8L * i);
+                long f;
+                try {
+                    f = k.readPointer(fd + 8L * i);
+                } catch (MemoryFault e) {
+                    out.add(String.format("fd %d and above unreadable (fd array 0x%x): %s", i, fd, e.getMessage()));
+                    break;
+                }
                 if (f == 0) continue;
                 try {
                     long mapping = k.readPointer(f + mappingOff);
@@ -46,9 +54,11 @@ final class OpenFiles {
                     out.add(String.format("fd %d %s: file 0x%x -> f_mapping 0x%x -> host (inode) 0x%x -> i_sb = super_block 0x%x",
                             i, path, f, mapping, host, sb));
                 } catch (MemoryFault e) {
-                    // one unreadable file does not hide the others
+                    // one unreadable file does not hide the others, and is said, not skipped (issue #12)
+                    if (unread++ == 0) firstUnread = String.format("fd %d file 0x%x: %s", i, f, e.getMessage());
                 }
             }
+            if (unread > 0) out.add(unread + " open file(s) unreadable, so not known to be on this filesystem or not (first: " + firstUnread + ")");
         } catch (MemoryFault | MissingTypeException e) {
             out.add("open files unreadable: " + e.getMessage());
         }

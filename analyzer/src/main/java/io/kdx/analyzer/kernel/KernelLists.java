@@ -71,4 +71,37 @@ public final class KernelLists {
         }
         return new Walk(n, null);
     }
+
+    /**
+     * Visits each entry of the rb_root whose first node is {@code root} (rb_root.rb_node) in key
+     * order (in-order: left subtree, node, right subtree), as rb_first/rb_next would, with an
+     * explicit stack. {@code leftOffset}/{@code rightOffset} are rb_node.rb_left/rb_right. Bounded by
+     * {@code cap} nodes and by the tree's depth (an rbtree of n nodes is at most 2·log2(n+1) deep),
+     * cycle-checked.
+     */
+    public static Walk rbInOrder(Kernel k, long root, long linkOffset, long leftOffset, long rightOffset, int cap,
+            LongPredicate visitor) {
+        LongSet seen = new LongSet();
+        long[] stack = new long[128];
+        int sp = 0, n = 0;
+        long node = root;
+        try {
+            while (node != 0 || sp > 0) {
+                while (node != 0) {
+                    if (!seen.add(node)) return new Walk(n, String.format("cycle: rb_node 0x%016x reached twice", node));
+                    if (sp == stack.length) return new Walk(n, String.format("rbtree deeper than %d at rb_node 0x%016x: not a valid rbtree", stack.length, node));
+                    stack[sp++] = node;
+                    node = k.readPointer(node + leftOffset);
+                }
+                node = stack[--sp];
+                if (n >= cap) return new Walk(n, String.format("stopped after %d entries of the rbtree (cap)", n));
+                n++;
+                if (!visitor.test(node - linkOffset)) return new Walk(n, null);
+                node = k.readPointer(node + rightOffset);
+            }
+        } catch (MemoryFault f) {
+            return new Walk(n, "rb_node link unreadable: " + f.getMessage());
+        }
+        return new Walk(n, null);
+    }
 }

@@ -1,6 +1,7 @@
 package io.kdx.analyzer.mount;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.MemoryFault;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,7 +28,7 @@ public final class Mounts {
         FreezeLevel freeze = FreezeLevel.of(k);
         for (long ns : namespaces(k, problems)) {
             try {
-                for (long m : mountsOf(k, ns)) out.add(describe(k, freeze, ns, m, problems));
+                for (long m : mountsOf(k, ns, problems)) out.add(describe(k, freeze, ns, m, problems));
             } catch (MemoryFault f) {
                 problems.add(String.format("mount namespace 0x%x: mount list unreadable: %s", ns, f.getMessage()));
             }
@@ -46,54 +47,42 @@ public final class Mounts {
         long tasksOff = k.offsetOf("task_struct", "tasks");
         long nsproxyOff = k.offsetOf("task_struct", "nsproxy");
         long mntNsOff = k.offsetOf("nsproxy", "mnt_ns");
-        long t = init;
-        for (int n = 0; n < MAX_TASKS; n++) {
+        java.util.function.LongPredicate visit = t -> {
             try {
                 long nsproxy = k.readPointer(t + nsproxyOff);
                 if (nsproxy != 0) {
                     long ns = k.readPointer(nsproxy + mntNsOff);
                     if (ns != 0) out.add(ns);
                 }
-                long next = k.readPointer(t + tasksOff) - tasksOff;
-                if (next == init) return out;
-                t = next;
             } catch (MemoryFault f) {
-                problems.add(String.format("task list broken at task 0x%x (%s): namespaces of later tasks not seen", t, f.getMessage()));
-                return out;
+                problems.add(String.format("task 0x%x: its mount namespace unreadable (%s)", t, f.getMessage()));
             }
+            return true;
+        };
+        visit.test(init);
+        KernelLists.Walk w = KernelLists.listForEach(k, init + tasksOff, tasksOff, MAX_TASKS, visit);
+        if (!w.complete()) {
+            problems.add(String.format("task list broken after %d tasks (%s): namespaces of later tasks not seen", w.visited(), w.note()));
         }
-        problems.add("task list longer than " + MAX_TASKS + ": stopped");
         return out;
     }
 
-    /** The struct mount addresses of one namespace, in the kernel's order. */
-    static List<Long> mountsOf(Kernel k, long ns) {
+    /**
+     * The struct mount addresses of one namespace, in the kernel's order, walked by the bounded
+     * {@link KernelLists} helpers; a walk cut short (an unreadable link, a cycle) is a problem.
+     */
+    static List<Long> mountsOf(Kernel k, long ns, List<String> problems) {
         List<Long> out = new ArrayList<>();
+        KernelLists.Walk w;
         if (k.hasMember("mnt_namespace", "list")) { // up to 6.7
             long head = ns + k.offsetOf("mnt_namespace", "list");
-            long link = k.offsetOf("mount", "mnt_list");
-            long p = k.readPointer(head);
-            while (p != head && p != 0 && out.size() < MAX_MOUNTS) {
-                out.add(p - link);
-                p = k.readPointer(p);
-            }
-            return out;
+            w = KernelLists.listForEach(k, head, k.offsetOf("mount", "mnt_list"), MAX_MOUNTS, m -> out.add(m));
+        } else { // 6.8+: rb_root mounts, ordered by mnt_id_unique; walked in order
+            long node = k.readPointer(ns + k.offsetOf("mnt_namespace", "mounts"));
+            w = KernelLists.rbInOrder(k, node, k.offsetOf("mount", "mnt_node"), k.offsetOf("rb_node", "rb_left"),
+                    k.offsetOf("rb_node", "rb_right"), MAX_MOUNTS, m -> out.add(m));
         }
-        // 6.8+: rb_root mounts, ordered by mnt_id_unique; walk it in order.
-        long node = k.readPointer(ns + k.offsetOf("mnt_namespace", "mounts"));
-        long link = k.offsetOf("mount", "mnt_node");
-        long left = k.offsetOf("rb_node", "rb_left"), right = k.offsetOf("rb_node", "rb_right");
-        long[] stack = new long[128];
-        int sp = 0;
-        while ((node != 0 || sp > 0) && out.size() < MAX_MOUNTS) {
-            while (node != 0 && sp < stack.length) {
-                stack[sp++] = node;
-                node = k.readPointer(node + left);
-            }
-            node = stack[--sp];
-            out.add(node - link);
-            node = k.readPointer(node + right);
-        }
+        if (!w.complete()) problems.add(String.format("mount namespace 0x%x: mount list: %s", ns, w.note()));
         return out;
     }
 
@@ -101,6 +90,7 @@ public final class Mounts {
         long sb = 0;
         String fstype = null, device = null, path = null;
         int frozen = -1, id = -1;
+        String why = null;
         try {
             sb = k.readPointer(m + k.offsetOf("mount", "mnt.mnt_sb"));
             id = k.readU32(m + k.offsetOf("mount", "mnt_id"));
@@ -111,9 +101,10 @@ public final class Mounts {
             frozen = freeze.read(sb);
             path = mountpoint(k, m);
         } catch (MemoryFault f) {
-            problems.add(String.format("mount 0x%x: %s", m, f.getMessage()));
+            why = f.getMessage();
+            problems.add(String.format("mount 0x%x: %s", m, why));
         }
-        return new MountInfo(m, sb, ns, id, fstype, device, path, frozen, frozen < 0 ? null : freeze.name(frozen));
+        return new MountInfo(m, sb, ns, id, fstype, device, path, frozen, frozen < 0 ? null : freeze.name(frozen), why);
     }
 
     /**

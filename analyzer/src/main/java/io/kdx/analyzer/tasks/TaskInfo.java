@@ -11,15 +11,21 @@ package io.kdx.analyzer.tasks;
  * @param state         the state as crash prints it: RU IN UN ST TR ZO DE PA ID WA NE, or "??"
  * @param stateBits     __state (state before 5.14) | exit_state, as read
  * @param cpu           the CPU it last ran on (thread_info.cpu, task_struct.cpu before 5.16)
- * @param rssKiB        resident set of its mm in KiB (file + anon + shmem counters, as /proc VmRSS); 0 for kernel threads
- * @param vszKiB        mm->total_vm in KiB; 0 for kernel threads
- * @param memPercent    rss as a percentage of totalram_pages, or 0 when unknown
+ * @param ppid          real_parent's tgid, as /proc/PID/status PPid (0 for the idle tasks, init and kthreadd); -1
+ *                      when unknown (the reason in {@code unknown})
+ * @param rssKiB        resident set of its mm in KiB (file + anon + shmem counters, as /proc VmRSS); 0 for kernel
+ *                      threads; -1 when unknown (the mm or its counters unreadable: the reason in {@code unknown})
+ * @param vszKiB        mm->total_vm in KiB; 0 for kernel threads; -1 when unknown
+ * @param memPercent    rss as a percentage of totalram_pages; NaN when unknown
  * @param lastArrivalNs sched_info.last_arrival (runqueue clock, ns), or -1 when not recorded
  * @param sinceRunNs    the task's runqueue clock minus last_arrival (how long ago it last ran), or -1
  * @param active        the current task of its CPU when the dump was taken
  * @param panicTask     the task that called panic() (the active task of panic_cpu)
  * @param stack         task_struct.stack: the base of its kernel stack
  * @param mm            task_struct.mm (0 for kernel threads)
+ * @param unknown       field name ({@code ppid}, {@code rss}, {@code vsz}, {@code mem_percent},
+ *                      {@code last_arrival_ns}, {@code since_run_ns}) to why it is unknown: printed as
+ *                      unknown / JSON null with this reason, never as 0 (issue #12)
  */
 public record TaskInfo(
         long task,
@@ -38,7 +44,13 @@ public record TaskInfo(
         boolean active,
         boolean panicTask,
         long stack,
-        long mm) {
+        long mm,
+        java.util.Map<String, String> unknown) {
+
+    /** A field's value is known (not in {@link #unknown()}). */
+    public boolean known(String field) {
+        return !unknown.containsKey(field);
+    }
 
     public boolean isThreadGroupLeader() {
         return pid == tgid;

@@ -21,7 +21,20 @@ public final class Tasks {
      * thread list, the process list itself past a point, a CPU's current task or runqueue (its idle
      * task and active mark). {@link #complete()} is false when there is any.
      */
-    public record Result(List<TaskInfo> tasks, List<String> notes) {
+    public record Result(List<TaskInfo> tasks, List<String> notes, java.util.Map<Long, String> foundBy) {
+        public Result(List<TaskInfo> tasks, List<String> notes) {
+            this(tasks, notes, java.util.Map.of());
+        }
+
+        /**
+         * The route that found a task: {@code task_list} (init_task.tasks and the thread lists),
+         * {@code runqueue} (a CPU's idle or current task, or its CFS queue), or, when the task list
+         * broke, {@code pid_idr} (the init pid namespace's IDR).
+         */
+        public String foundBy(long task) {
+            return foundBy.getOrDefault(task, TaskRecovery.TASK_LIST);
+        }
+
         public boolean complete() {
             return notes.isEmpty();
         }
@@ -45,6 +58,7 @@ public final class Tasks {
         List<String> notes = new ArrayList<>(cpus.notes());
         long totalRamPages = totalRamPages(k);
         List<Long> order = new ArrayList<>();
+        java.util.Map<Long, String> foundBy = new java.util.HashMap<>();
         LongSet seen = new LongSet();
         long init = k.symbol("init_task");
         if (init == 0) throw new io.kdx.analyzer.kernel.MissingTypeException("no symbol init_task in " + k.symbols().source());
@@ -52,7 +66,10 @@ public final class Tasks {
         order.add(init);
         for (int c = 1; c < cpus.idle().length; c++) {
             long idle = cpus.idle()[c];
-            if (idle != 0 && seen.add(idle)) order.add(idle);
+            if (idle != 0 && seen.add(idle)) {
+                order.add(idle);
+                foundBy.put(idle, TaskRecovery.RUNQUEUE);
+            }
         }
         KernelLists.Walk w = KernelLists.listForEach(k, init + l.tasks, l.tasks, KernelLists.DEFAULT_CAP, leader -> {
             if (seen.add(leader)) order.add(leader);
@@ -63,7 +80,10 @@ public final class Tasks {
             if (!tw.complete()) notes.add(String.format("threads of task 0x%016x: %s", leader, tw.note()));
             return true;
         });
-        if (!w.complete()) notes.add("init_task.tasks: " + w.note());
+        if (!w.complete()) {
+            notes.add("init_task.tasks: " + w.note());
+            recover(k, cpus, seen, order, foundBy, notes);
+        }
         java.util.Map<Long, Long> pending = pendingRss(k, l, order);
         List<TaskInfo> out = new ArrayList<>(order.size());
         for (long t : order) {
@@ -74,7 +94,36 @@ public final class Tasks {
             }
         }
         checkCpus(cpus, seen, notes);
-        return new Result(Collections.unmodifiableList(out), List.copyOf(notes));
+        return new Result(Collections.unmodifiableList(out), List.copyOf(notes), java.util.Map.copyOf(foundBy));
+    }
+
+    /**
+     * The task list broke: the tasks it did not reach are looked for by the other routes the kernel
+     * keeps (the pid namespace's IDR, then the runqueues), each found task marked with its route.
+     */
+    static void recover(Kernel k, CpuState cpus, LongSet seen, List<Long> order, java.util.Map<Long, String> foundBy,
+            List<String> notes) {
+        int before = order.size();
+        String idr = TaskRecovery.byPidIdr(k, t -> {
+            if (seen.add(t)) {
+                order.add(t);
+                foundBy.put(t, TaskRecovery.PID_IDR);
+            }
+            return true;
+        });
+        int byIdr = order.size() - before;
+        String rq = TaskRecovery.byRunqueues(k, cpus, t -> {
+            if (seen.add(t)) {
+                order.add(t);
+                foundBy.put(t, TaskRecovery.RUNQUEUE);
+            }
+            return true;
+        });
+        int byRq = order.size() - before - byIdr;
+        notes.add(String.format("tasks recovered past the broken task list: %d by the init pid namespace's IDR, %d by the runqueues"
+                + " (found_by says which)", byIdr, byRq));
+        if (idr != null) notes.add("the pid IDR could not be read in full: " + idr);
+        if (rq != null) notes.add("the runqueues could not be read in full: " + rq);
     }
 
     /**
@@ -119,20 +168,26 @@ public final class Tasks {
 
     /**
      * Before 6.2 (SPLIT_RSS_COUNTING) each thread holds up to 64 page-count events not yet added
-     * to its mm (task_struct.rss_stat); crash adds them to the mm's counters, and so does kdx.
+     * to its mm (task_struct.rss_stat); crash adds them to the mm's counters, and so does kdx. An mm
+     * one of whose threads' counts could not be read maps to null: its rss is unknown, not short.
      */
     static java.util.Map<Long, Long> pendingRss(Kernel k, TaskLayout l, List<Long> tasks) {
         java.util.Map<Long, Long> m = new java.util.HashMap<>();
         if (l.taskRssCount < 0) return m;
         for (long t : tasks) {
+            long mm;
             try {
-                long mm = k.readPointer(t + l.mm);
-                if (mm == 0) continue;
+                mm = k.readPointer(t + l.mm);
+            } catch (MemoryFault f) {
+                continue; // the task itself is then unreadable, and said so
+            }
+            if (mm == 0) continue;
+            try {
                 long c = taskCount(k, t + l.taskRssCount, l.mmFilePages) + taskCount(k, t + l.taskRssCount, l.mmAnonPages)
                         + taskCount(k, t + l.taskRssCount, l.mmShmemPages);
-                m.merge(mm, c, Long::sum);
+                if (!m.containsKey(mm) || m.get(mm) != null) m.merge(mm, c, Long::sum);
             } catch (MemoryFault f) {
-                // counted as 0
+                m.put(mm, null);
             }
         }
         return m;
@@ -143,6 +198,7 @@ public final class Tasks {
     }
 
     static TaskInfo read(Kernel k, TaskLayout l, CpuState cpus, long t, long totalRamPages, java.util.Map<Long, Long> pending) {
+        java.util.Map<String, String> unknown = new java.util.LinkedHashMap<>();
         int pid = k.readU32(t + l.pid);
         int tgid = k.readU32(t + l.tgid);
         long parent = k.readPointer(t + l.realParent);
@@ -152,6 +208,7 @@ public final class Tasks {
                 ppid = k.readU32(parent + l.tgid);
             } catch (MemoryFault f) {
                 ppid = -1;
+                unknown.put("ppid", String.format("real_parent 0x%x unreadable: %s", parent, f.getMessage()));
             }
         }
         String comm = k.readCString(t + l.comm, 16);
@@ -160,30 +217,61 @@ public final class Tasks {
         int cpu = l.cpu >= 0 ? k.readU32(t + l.cpu) : 0;
         long stack = l.stack >= 0 ? k.readPointer(t + l.stack) : 0;
         long mm = k.readPointer(t + l.mm);
-        long rssPages = 0, vmPages = 0;
+        long kib = k.dump().pageSize() / 1024;
+        long rssKiB = 0, vszKiB = 0;
         if (mm != 0) {
-            try {
-                rssPages = Math.max(0, rssPages(k, l, mm) + pending.getOrDefault(mm, 0L));
-                vmPages = l.mmTotalVm >= 0 ? k.readU64(mm + l.mmTotalVm) : 0;
-            } catch (MemoryFault f) {
-                rssPages = 0;
+            rssKiB = -1;
+            vszKiB = -1;
+            if (l.mmRssStat < 0) {
+                unknown.put("rss", "no mm_struct.rss_stat in the symbols");
+            } else if (pending.containsKey(mm) && pending.get(mm) == null) {
+                unknown.put("rss", String.format("mm 0x%x: a thread's pending rss_stat counts are unreadable", mm));
+            } else {
+                try {
+                    Long p = pending.get(mm);
+                    rssKiB = Math.max(0, rssPages(k, l, mm) + (p == null ? 0 : p)) * kib;
+                } catch (MemoryFault f) {
+                    unknown.put("rss", String.format("mm 0x%x rss_stat unreadable: %s", mm, f.getMessage()));
+                }
+            }
+            if (l.mmTotalVm < 0) {
+                unknown.put("vsz", "no mm_struct.total_vm in the symbols");
+            } else {
+                try {
+                    vszKiB = k.readU64(mm + l.mmTotalVm) * kib;
+                } catch (MemoryFault f) {
+                    unknown.put("vsz", String.format("mm 0x%x total_vm unreadable: %s", mm, f.getMessage()));
+                }
             }
         }
-        long kib = k.dump().pageSize() / 1024;
         long last = -1, since = -1;
         if (l.lastArrival >= 0) {
             last = k.readU64(t + l.lastArrival);
             long clock = cpu >= 0 && cpu < cpus.clock().length ? cpus.clock()[cpu] : -1;
             if (clock > 0 && last > 0 && Long.compareUnsigned(clock, last) >= 0) since = clock - last;
+            else unknown.put("since_run_ns", clock <= 0 ? "runqueue clock of CPU " + cpu + " unknown"
+                    : last == 0 ? "never ran (sched_info.last_arrival 0)" : "sched_info.last_arrival after the runqueue clock");
+        } else {
+            unknown.put("last_arrival_ns", "no sched_info.last_arrival in the symbols (CONFIG_SCHED_INFO off)");
+            unknown.put("since_run_ns", "no sched_info.last_arrival in the symbols (CONFIG_SCHED_INFO off)");
         }
         boolean active = cpu >= 0 && cpu < cpus.current().length && cpus.current()[cpu] == t;
         if (!active) {
             for (long cur : cpus.current()) if (cur == t) active = true;
         }
         boolean panic = cpus.panicTask() == t;
-        double pct = totalRamPages > 0 ? 100.0 * rssPages / totalRamPages : 0;
+        double pct;
+        if (rssKiB < 0) {
+            pct = Double.NaN;
+            unknown.put("mem_percent", "rss unknown");
+        } else if (totalRamPages <= 0) {
+            pct = Double.NaN;
+            unknown.put("mem_percent", "totalram_pages unreadable");
+        } else {
+            pct = 100.0 * (rssKiB / kib) / totalRamPages;
+        }
         return new TaskInfo(t, pid, tgid, ppid, comm, TaskStates.crashName(bits), bits, cpu,
-                rssPages * kib, vmPages * kib, pct, last, since, active, panic, stack, mm);
+                rssKiB, vszKiB, pct, last, since, active, panic, stack, mm, java.util.Collections.unmodifiableMap(unknown));
     }
 
     /** get_mm_rss(): file + anon + shmem pages (include/linux/mm.h); clamped at 0 like the kernel. */

@@ -30,7 +30,7 @@ class BatchRunnerTest {
             threads.add(Thread.currentThread().getName());
             Thread.sleep(20);
             if (name.endsWith("dump5")) throw new IllegalStateException(name + ": bad magic\nsecond line");
-            return new BatchResult(name, "6.1.0", "no fault found", List.of(), false, false, List.of(), 0, null);
+            return new BatchResult(name, "6.1.0", "no fault found", List.of(), false, false, List.of(), 0, null, true, List.of(), List.of());
         };
         List<BatchResult> seen = new ArrayList<>();
         List<BatchResult> results = new BatchRunner(triage, 3).run(inputs, seen::add, BatchRunner.Progress.NONE);

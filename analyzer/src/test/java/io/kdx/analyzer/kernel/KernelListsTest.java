@@ -91,4 +91,39 @@ class KernelListsTest {
             assertTrue(w.note().contains("cycle"), w.note());
         }
     }
+
+    /** rb_node {parent_color; rb_right; rb_left} at offset 24 of 64-byte entries: rb_right at +8, rb_left at +16. */
+    @Test
+    void anRbtreeIsWalkedInKeyOrderAndACycleEndsIt() throws Exception {
+        SyntheticKernel s = new SyntheticKernel();
+        long[] e = new long[7];
+        for (int i = 0; i < 7; i++) e[i] = s.object(64);
+        // keys 0..6 as a balanced tree: 3 at the root, 1 and 5 below, then 0 2 4 6
+        int[][] kids = {{3, 1, 5}, {1, 0, 2}, {5, 4, 6}};
+        for (int[] c : kids) {
+            s.put64(e[c[0]] + 24 + 16, e[c[1]] + 24);
+            s.put64(e[c[0]] + 24 + 8, e[c[2]] + 24);
+        }
+        try (Kernel k = s.open()) {
+            List<Long> seen = new ArrayList<>();
+            KernelLists.Walk w = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 100, x -> seen.add(x));
+            assertTrue(w.complete(), w.note());
+            for (int i = 0; i < 7; i++) assertEquals(e[i], seen.get(i), "in-order position " + i);
+            KernelLists.Walk capped = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 4, x -> true);
+            assertEquals(4, capped.visited());
+            assertTrue(capped.note().contains("cap"), capped.note());
+        }
+        s.put64(e[6] + 24 + 8, e[3] + 24); // the right child of 6 points back at the root
+        try (Kernel k = s.open()) {
+            KernelLists.Walk w = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 100, x -> true);
+            assertFalse(w.complete());
+            assertTrue(w.note().contains("cycle"), w.note());
+        }
+        s.put64(e[6] + 24 + 8, 0xffff_c900_dead_0000L);
+        try (Kernel k = s.open()) {
+            KernelLists.Walk w = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 100, x -> true);
+            assertEquals(7, w.visited());
+            assertTrue(w.note().contains("unreadable"), w.note());
+        }
+    }
 }
