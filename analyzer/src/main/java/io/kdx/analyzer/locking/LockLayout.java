@@ -1,6 +1,7 @@
 package io.kdx.analyzer.locking;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.StructOffsets;
 import io.kdx.symbols.Member;
 import io.kdx.symbols.Type;
 
@@ -66,11 +67,7 @@ public final class LockLayout {
     }
 
     static long opt(Kernel k, String struct, String member) {
-        try {
-            return k.hasMember(struct, member) ? k.offsetOf(struct, member) : -1;
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return StructOffsets.optional(k, struct, member);
     }
 
     static boolean isPointer(Kernel k, String struct, String member) {

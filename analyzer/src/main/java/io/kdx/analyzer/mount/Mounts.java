@@ -1,6 +1,7 @@
 package io.kdx.analyzer.mount;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.KernelTrees;
 import io.kdx.analyzer.kernel.MemoryFault;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -80,20 +81,9 @@ public final class Mounts {
             return out;
         }
         // 6.8+: rb_root mounts, ordered by mnt_id_unique; walk it in order.
-        long node = k.readPointer(ns + k.offsetOf("mnt_namespace", "mounts"));
         long link = k.offsetOf("mount", "mnt_node");
-        long left = k.offsetOf("rb_node", "rb_left"), right = k.offsetOf("rb_node", "rb_right");
-        long[] stack = new long[128];
-        int sp = 0;
-        while ((node != 0 || sp > 0) && out.size() < MAX_MOUNTS) {
-            while (node != 0 && sp < stack.length) {
-                stack[sp++] = node;
-                node = k.readPointer(node + left);
-            }
-            node = stack[--sp];
-            out.add(node - link);
-            node = k.readPointer(node + right);
-        }
+        var walk = KernelTrees.rbForEach(k, ns + k.offsetOf("mnt_namespace", "mounts"), link, MAX_MOUNTS, m -> out.add(m));
+        if (!walk.complete() && out.isEmpty()) throw new MemoryFault(ns, null, walk.note());
         return out;
     }
 
