@@ -87,11 +87,12 @@ public sealed interface Finding {
             String cpuIp, Map<String, Long> entryRegisters, List<String> logStack) {}
 
     /**
-     * Tasks blocked on one sleeping lock (mutex, rw_semaphore), proven from the lock's own wait_list,
+     * Tasks blocked on one sleeping lock (mutex, rw_semaphore, rt_mutex, percpu_rw_semaphore), proven from the lock's own wait_list,
      * and who holds it.
      *
-     * @param lockType   "mutex" or "rw_semaphore"
+     * @param lockType   "mutex", "rw_semaphore", "rt_mutex" or "percpu_rw_semaphore"
      * @param name       the global the lock is, when a symbol says so, else null
+     * @param container  the slab object the lock lies in (cache, object, offset), when it is in one, else null
      * @param ownerWord  the raw owner member as read
      * @param decoded    the owner and count words decoded for this kernel's version
      * @param owner      the holding task with its stack, or null when none is recorded
@@ -100,11 +101,17 @@ public sealed interface Finding {
      * @param chain      from this lock: each lock, its owner, what that owner waits on, to the end
      * @param note       why the proof is partial, or null
      */
-    record LockContention(long lock, String lockType, String name, long ownerWord, io.kdx.analyzer.locking.LockOwner decoded,
+    record LockContention(long lock, String lockType, String name, io.kdx.analyzer.mem.SlabObject container, long ownerWord, io.kdx.analyzer.locking.LockOwner decoded,
             BlockedTask owner, long ownerWaitsFor, List<BlockedTask> waiters, List<Boolean> waiterWrites, List<LockStep> chain,
             String note) implements Finding {
         public String kind() {
             return "lock-contention";
+        }
+
+        /** The lock's name for a sentence: its symbol, else where it lies in a slab object, else null. */
+        public String displayName() {
+            if (name != null || container == null) return name;
+            return String.format("at +0x%x in %s object 0x%x", container.offset(), container.cache(), container.object());
         }
 
         public double longestSeconds() {
