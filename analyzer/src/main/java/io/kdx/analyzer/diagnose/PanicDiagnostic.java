@@ -6,6 +6,7 @@ import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.locking.LockLayout;
 import io.kdx.analyzer.log.KernelLog;
 import io.kdx.analyzer.log.LogRecord;
+import io.kdx.analyzer.oops.BugTable;
 import io.kdx.analyzer.oops.OopsLog;
 import io.kdx.analyzer.oops.Registers;
 import io.kdx.analyzer.oops.Taint;
@@ -43,7 +44,11 @@ final class PanicDiagnostic implements Diagnostic {
         OopsLog ol = msg.isEmpty() ? null : OopsLog.scan(c.log()); // no panic or oops line: nothing to scan for
         boolean panicked = cs != null && cs.panicCpu() >= 0 || msg.startsWith("Kernel panic");
         if (!panicked && msg.isEmpty()) return List.of();
-        if (!panicked) return List.of(oops(c, ol));
+        if (!panicked) { // a kernel with panic_on_oops off survives each oops: one finding per report
+            List<Finding> out = new ArrayList<>();
+            for (OopsLog o : OopsLog.oopses(c.log())) out.add(oops(c, o));
+            return out.isEmpty() ? List.of(oops(c, ol)) : out;
+        }
         TaskInfo p = null;
         for (TaskInfo t : c.tasks()) if (t.panicTask()) p = t;
         List<String> frames = new ArrayList<>();
@@ -87,8 +92,14 @@ final class PanicDiagnostic implements Diagnostic {
         Taint taint = Taint.read(k);
         if (taint.note() != null) c.unreadable().add("the taint is unknown: " + taint.note());
         boolean kernelIp = ol != null && ol.ip() != null && !ol.ip().contains(":");
+        // the trapping ip: the log's RIP (function+off resolved in the dump), else the crashing CPU's saved rip
+        long ip = kernelIp ? BugTable.address(k, ol.ip()) : 0;
+        if (ip == 0 && cpuRegs != null && cpuRegs.get("rip") != null) ip = cpuRegs.get("rip");
+        BugTable.Entry bug = ip == 0 ? null : BugTable.find(k, ip);
+        String bugTable = bug == null || bug.warning() ? null : bug.location();
+        String bugAt = ol != null && ol.bugLocation() != null ? ol.bugLocation() : bugTable;
         return new Finding.CrashDetails(kernelIp ? ol.ip() : null, caller, ol == null ? null : ol.oops(),
-                ol == null ? -1 : ol.faultAddress(), ol == null ? null : ol.bugLocation(), taint, ol == null ? null : ol.taint(),
+                ol == null ? -1 : ol.faultAddress(), bugAt, bugTable, ol == null ? null : ol.corruption(), taint, ol == null ? null : ol.taint(),
                 ol == null ? Map.of() : ol.registers(), cpuRegs, cpuIp, entry, ol == null ? List.of() : logStack(c.log(), ol));
     }
 
