@@ -30,6 +30,7 @@ public record OopsLog(String message, String oops, int cpu, int pid, String comm
         long faultAddress, String taint, String bugLocation, String corruption) {
 
     // Kernels after 6.1 print "UID: u" before the PID (Debian's 6.12 does; 6.1 does not): optional here.
+    public static final Pattern CPU_LINE = Pattern.compile("^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+)");
     static final Pattern CPU = Pattern.compile("^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+) (Not tainted|Tainted: ([A-Z ]*?))\\s+\\d");
     static final Pattern RIP = Pattern.compile("^RIP: ([0-9a-f]{4}):(\\S+(?: \\[\\S+\\])?)");
     static final Pattern REG = Pattern.compile("\\b(R[A-Z0-9]{1,2}|EFLAGS|ORIG_RAX): ([0-9a-f]{4}:)?([0-9a-f]{8,16})\\b");
