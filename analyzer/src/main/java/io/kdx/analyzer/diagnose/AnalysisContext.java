@@ -40,10 +40,15 @@ public final class AnalysisContext {
     private AuditState audit;
 
     AnalysisContext(Kernel k) {
+        this(k, null);
+    }
+
+    /** With {@code givenLog} (null: the dump's own ring) in place of the dump's log. */
+    AnalysisContext(Kernel k, KernelLog givenLog) {
         this.k = k;
         this.unreadable = new ArrayList<>(k.notes());
         Analyzer.describeDump(k, unreadable);
-        log = KernelLogs.read(k);
+        log = givenLog != null ? givenLog : KernelLogs.read(k);
         unreadable.addAll(log.problems());
         if (log.records().isEmpty()) {
             notAnalyzed.add("the kernel log could not be read" + (log.problems().isEmpty() ? "" : " (" + log.problems().getFirst() + ")"));

@@ -29,8 +29,17 @@ public final class Analyzer {
     private Analyzer() {}
 
     public static Diagnosis analyze(Kernel k) {
+        return analyze(k, null);
+    }
+
+    /**
+     * With a kernel log from elsewhere in place of the dump's ring (a console or netconsole capture
+     * of a dump whose ring was overwritten; tests give a report the guest could not produce, such as a
+     * hard lockup under QEMU without a PMU); null reads the dump's own.
+     */
+    public static Diagnosis analyze(Kernel k, io.kdx.analyzer.log.KernelLog log) {
         long t0 = System.nanoTime();
-        AnalysisContext c = new AnalysisContext(k);
+        AnalysisContext c = new AnalysisContext(k, log);
         List<Ranked> ranked = new ArrayList<>();
         for (Diagnostic d : DIAGNOSTICS) {
             List<? extends Finding> fs = d.examine(c);

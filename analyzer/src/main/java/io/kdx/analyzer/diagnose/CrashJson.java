@@ -12,8 +12,10 @@ final class CrashJson {
         o.put("ip", d.ip());
         o.put("caller", d.caller());
         o.put("oops", d.oops());
-        o.put("fault_address", d.faultAddress() < 0 ? null : JsonReport.hex(d.faultAddress()));
+        o.put("fault_address", d.faultAddress() == -1 ? null : JsonReport.hex(d.faultAddress()));
         o.put("bug_at", d.bugAt());
+        o.put("bug_table", d.bugTable());
+        o.put("corruption", d.corruption());
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("mask", d.taint() == null || d.taint().mask() < 0 ? null : d.taint().mask());
         t.put("letters", d.taint() == null ? null : d.taint().letters());

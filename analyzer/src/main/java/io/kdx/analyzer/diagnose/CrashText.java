@@ -10,6 +10,7 @@ final class CrashText {
 
     static String verdict(Finding.Oops p) {
         StringBuilder b = new StringBuilder("The kernel oopsed (and did not panic): \"").append(p.message()).append('"');
+        if (p.details() != null && p.details().corruption() != null) b.append(" after \"").append(p.details().corruption()).append('"');
         if (p.pid() >= 0) b.append(" in ").append(p.comm()).append(" (pid ").append(p.pid()).append(") on CPU ").append(p.cpu());
         if (p.details() != null && p.details().ip() != null) b.append(", at ").append(p.details().ip());
         return b.append('.').toString();
@@ -80,8 +81,10 @@ final class CrashText {
         if (d.oops() != null && !(o.lastIndexOf("message: " + d.oops()) >= 0)) o.append("  oops: ").append(d.oops()).append('\n');
         if (d.ip() != null) o.append("  faulting ip: ").append(d.ip()).append('\n');
         if (d.caller() != null) o.append("  panic() called from: ").append(d.caller()).append('\n');
-        if (d.faultAddress() >= 0) o.append(String.format("  fault address: 0x%x%n", d.faultAddress()));
+        if (d.faultAddress() != -1) o.append(String.format("  fault address: 0x%x%n", d.faultAddress()));
+        if (d.corruption() != null) o.append("  corruption: ").append(d.corruption()).append('\n');
         if (d.bugAt() != null) o.append("  BUG at ").append(d.bugAt()).append('\n');
+        if (d.bugTable() != null) o.append("  the dump's bug table at the faulting ip: ").append(d.bugTable()).append('\n');
         if (d.taint() != null) {
             o.append("  taint: ").append(d.taint().mask() < 0 ? "unknown (" + d.taint().note() + ")"
                     : d.taint().mask() == 0 ? "not tainted" : d.taint().letters() + " " + d.taint().names());

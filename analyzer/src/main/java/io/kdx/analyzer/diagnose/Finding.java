@@ -73,8 +73,10 @@ public sealed interface Finding {
      * @param ip             the faulting instruction as the oops's RIP line gives it (function+0xoff/0xsize), null for a bare panic
      * @param caller         the function that called panic(), from the dump's stack of the panicking task, else null
      * @param oops           the oops line that preceded a panic, or null
-     * @param faultAddress   the page fault's address, -1 when none
-     * @param bugAt          "FILE:LINE" of a BUG(), or null
+     * @param faultAddress   the page fault's address, -1 when none (a kernel address is negative as a long: compare with -1)
+     * @param bugAt          "FILE:LINE" of a BUG(): the log's "kernel BUG at", else the dump's bug table at the faulting ip, or null
+     * @param bugTable       "FILE:LINE" of the dump's bug table entry (lib/bug.c find_bug) at the faulting ip, or null
+     * @param corruption     the data-corruption report printed just before the oops ("list_add corruption. ..."), or null
      * @param taint          tainted_mask from the dump, decoded
      * @param logTaint       the taint column of the report's CPU line ("Not tainted", "OE", ...), or null
      * @param logRegisters   the register block the kernel printed (kernel-mode for an oops, the user entry state for a panic)
@@ -82,16 +84,17 @@ public sealed interface Finding {
      * @param cpuIp          their instruction pointer as function+0xoff [module]
      * @param entryRegisters the task's entry pt_regs from its stack (user state for a task in a system call), or null
      */
-    record CrashDetails(String ip, String caller, String oops, long faultAddress, String bugAt,
+    record CrashDetails(String ip, String caller, String oops, long faultAddress, String bugAt, String bugTable, String corruption,
             io.kdx.analyzer.oops.Taint taint, String logTaint, Map<String, Long> logRegisters, Map<String, Long> cpuRegisters,
             String cpuIp, Map<String, Long> entryRegisters, List<String> logStack) {}
 
     /**
-     * Tasks blocked on one sleeping lock (mutex, rw_semaphore), proven from the lock's own wait_list,
+     * Tasks blocked on one sleeping lock (mutex, rw_semaphore, rt_mutex, percpu_rw_semaphore), proven from the lock's own wait_list,
      * and who holds it.
      *
-     * @param lockType   "mutex" or "rw_semaphore"
+     * @param lockType   "mutex", "rw_semaphore", "rt_mutex" or "percpu_rw_semaphore"
      * @param name       the global the lock is, when a symbol says so, else null
+     * @param container  the slab object the lock lies in (cache, object, offset), when it is in one, else null
      * @param ownerWord  the raw owner member as read
      * @param decoded    the owner and count words decoded for this kernel's version
      * @param owner      the holding task with its stack, or null when none is recorded
@@ -100,11 +103,17 @@ public sealed interface Finding {
      * @param chain      from this lock: each lock, its owner, what that owner waits on, to the end
      * @param note       why the proof is partial, or null
      */
-    record LockContention(long lock, String lockType, String name, long ownerWord, io.kdx.analyzer.locking.LockOwner decoded,
+    record LockContention(long lock, String lockType, String name, io.kdx.analyzer.mem.SlabObject container, long ownerWord, io.kdx.analyzer.locking.LockOwner decoded,
             BlockedTask owner, long ownerWaitsFor, List<BlockedTask> waiters, List<Boolean> waiterWrites, List<LockStep> chain,
             String note) implements Finding {
         public String kind() {
             return "lock-contention";
+        }
+
+        /** The lock's name for a sentence: its symbol, else where it lies in a slab object, else null. */
+        public String displayName() {
+            if (name != null || container == null) return name;
+            return String.format("at +0x%x in %s object 0x%x", container.offset(), container.cache(), container.object());
         }
 
         public double longestSeconds() {

@@ -19,11 +19,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Tasks in D state blocked on a mutex or rw_semaphore: the lock each waits on (proven from the
- * lock's own wait_list, {@link LockWait}), the lock's owner decoded per kernel version
- * ({@link LockOwner}), what the owner does, the chain of owners waiting on further locks followed to
- * its end, and any cycle in it as a deadlock. percpu_rw_semaphore waits (frozen filesystems) are the
- * frozen-filesystem diagnosis's; rt_mutex waits are not examined yet.
+ * Tasks in D state blocked on a mutex, rw_semaphore, rt_mutex or percpu_rw_semaphore: the lock each
+ * waits on (proven from the lock's own wait list or waiters tree, {@link LockWait}), the lock's owner
+ * decoded per kernel version ({@link LockOwner}; a percpu_rw_semaphore records none, only its block
+ * flag and readers), what the owner does, the chain of owners waiting on further locks followed to
+ * its end, and any cycle in it as a deadlock. Tasks the frozen-filesystem finding already explains
+ * (its percpu_rw_semaphore waiters on a frozen super_block) are left to it.
  */
 final class LockDiagnostic implements Diagnostic {
     /** Where a task waits: the lock and its type. */
@@ -39,6 +40,10 @@ final class LockDiagnostic implements Diagnostic {
         for (Frame f : frames) {
             String n = f.function();
             if (n == null) continue;
+            // kernel/locking/rtmutex.c, rtmutex_api.c: rt_mutex_slowlock_block, __rt_mutex_slowlock(_locked), rt_mutex_slowlock
+            if (n.contains("rt_mutex_slowlock") || n.startsWith("rt_mutex_lock")) return LockWait.Type.RT_MUTEX;
+            // kernel/locking/percpu-rwsem.c (2020 on): readers and writers alike wait in percpu_rwsem_wait
+            if (n.equals("percpu_rwsem_wait")) return LockWait.Type.PERCPU_RWSEM;
             if (n.startsWith("rwsem_down_write_slowpath") || n.equals("down_write") || n.equals("down_write_killable")) return LockWait.Type.RWSEM_WRITE;
             if (n.startsWith("rwsem_down_read_slowpath") || n.equals("down_read") || n.equals("down_read_killable")) return LockWait.Type.RWSEM_READ;
             if ((n.startsWith("__mutex_lock") || n.startsWith("mutex_lock")) && !n.contains("rt_mutex")) return LockWait.Type.MUTEX;
@@ -49,8 +54,15 @@ final class LockDiagnostic implements Diagnostic {
     @Override
     public List<Finding> examine(AnalysisContext c) {
         Kernel k = c.kernel();
+        Set<Long> explained = new HashSet<>(); // waiters of a frozen filesystem: that finding's
+        for (Finding.FrozenFilesystem f : c.found(Finding.FrozenFilesystem.class)) {
+            for (BlockedTask b : f.blocked()) explained.add(b.task());
+            for (BlockedTask b : f.suspected()) explained.add(b.task());
+        }
         List<BlockedTask> candidates = new ArrayList<>();
-        for (BlockedTask b : c.stacks().values()) if ("UN".equals(b.state()) && lockType(b.frames()) != null) candidates.add(b);
+        for (BlockedTask b : c.stacks().values()) {
+            if ("UN".equals(b.state()) && lockType(b.frames()) != null && !explained.contains(b.task())) candidates.add(b);
+        }
         if (candidates.isEmpty()) return List.of();
         LockLayout l;
         long threadSp;
@@ -84,7 +96,7 @@ final class LockDiagnostic implements Diagnostic {
             proven.put(t.task(), f);
         }
         Map<Long, LockWait.Type> locks = new LinkedHashMap<>();
-        for (Wait w : waitsOn.values()) locks.putIfAbsent(w.lock(), w.type() == LockWait.Type.MUTEX ? LockWait.Type.MUTEX : LockWait.Type.RWSEM_WRITE);
+        for (Wait w : waitsOn.values()) locks.putIfAbsent(w.lock(), w.type() == LockWait.Type.RWSEM_READ ? LockWait.Type.RWSEM_WRITE : w.type());
 
         // each waiter's chain, as the frozen-filesystem finding gives it: task -> its waiter -> the lock's wait_list
         Map<Long, String> lockNames = new HashMap<>();
@@ -94,10 +106,17 @@ final class LockDiagnostic implements Diagnostic {
             String name = lockNames.computeIfAbsent(w.lock(), x -> LockNames.of(k, x));
             List<String> chain = List.of(
                     String.format("task_struct 0x%x (pid %d, %s)", b.task(), b.pid(), b.comm()),
-                    String.format("%s 0x%x on its stack .task = that task", w.type() == LockWait.Type.MUTEX ? "mutex_waiter" : "rwsem_waiter",
-                            e.getValue().waiter()),
-                    String.format("queued on 0x%x = %s 0x%x%s .wait_list", w.lock() + (w.type() == LockWait.Type.MUTEX ? l.mutexWaitList : l.rwsemWaitList),
-                            w.type().cName, w.lock(), name == null ? "" : " (" + name + ")"));
+                    switch (w.type()) {
+                        case MUTEX -> String.format("mutex_waiter 0x%x on its stack .task = that task", e.getValue().waiter());
+                        case RWSEM_READ, RWSEM_WRITE -> String.format("rwsem_waiter 0x%x on its stack .task = that task", e.getValue().waiter());
+                        case PERCPU_RWSEM -> String.format("wait_queue_entry 0x%x on its stack .private = that task", e.getValue().waiter());
+                        case RT_MUTEX -> String.format("rt_mutex_waiter 0x%x = its .pi_blocked_on, .task = that task", e.getValue().waiter());
+                    },
+                    String.format(w.type() == LockWait.Type.RT_MUTEX ? "in the waiters tree at 0x%x of %s 0x%x%s%s"
+                            : "queued on 0x%x = %s 0x%x%s%s", w.lock() + LockWait.headOffset(l, w.type()), w.type().cName, w.lock(),
+                            name == null ? "" : " (" + name + ")", w.type() == LockWait.Type.PERCPU_RWSEM ? " .waiters" :
+                            w.type() == LockWait.Type.RT_MUTEX ? "" : " .wait_list")
+                            + (e.getValue().note() == null ? "" : " (" + e.getValue().note() + ")"));
             c.stacks().put(e.getKey(), FrozenFilesystemDiagnostic.withChain(b, chain));
         }
         Map<Long, Long> ownerWords = new HashMap<>();
@@ -107,7 +126,14 @@ final class LockDiagnostic implements Diagnostic {
             long lock = e.getKey();
             names.put(lock, lockNames.computeIfAbsent(lock, x -> LockNames.of(k, x)));
             try {
-                if (e.getValue() == LockWait.Type.MUTEX) {
+                if (e.getValue() == LockWait.Type.RT_MUTEX) {
+                    long w = l.rtOwner >= 0 ? k.readU64(lock + l.rtBase + l.rtOwner) : 0;
+                    ownerWords.put(lock, w);
+                    owners.put(lock, LockOwner.rtMutex(w));
+                } else if (e.getValue() == LockWait.Type.PERCPU_RWSEM) {
+                    owners.put(lock, LockOwner.percpuRwsem(l.pcpuBlock >= 0 ? k.readU32(lock + l.pcpuBlock) : 0, readers(k, l, lock)));
+                    ownerWords.put(lock, 0L);
+                } else if (e.getValue() == LockWait.Type.MUTEX) {
                     long w = l.mutexOwner >= 0 ? k.readU64(lock + l.mutexOwner) : 0;
                     ownerWords.put(lock, w);
                     owners.put(lock, l.mutexOwnerWord ? LockOwner.mutexWord(w) : LockOwner.mutexCount(k.readU32(lock + l.mutexCount), w));
@@ -180,16 +206,41 @@ final class LockDiagnostic implements Diagnostic {
                 curType = next.type();
             }
             String note = q.note();
-            if (o != null && o.task() == 0 && !Boolean.FALSE.equals(o.held())) {
+            if (type == LockWait.Type.PERCPU_RWSEM) {
+                note = (note == null ? "" : note + "; ") + percpuNote(c, k, l, lock);
+            } else if (o != null && o.task() == 0 && !Boolean.FALSE.equals(o.held())) {
                 note = (note == null ? "" : note + "; ") + "no owner task is recorded in the lock";
             }
-            contention.add(new Finding.LockContention(lock, type.cName, names.get(lock), ownerWords.getOrDefault(lock, 0L), o, owner,
+            contention.add(new Finding.LockContention(lock, type.cName, names.get(lock),
+                    names.get(lock) == null ? io.kdx.analyzer.mem.SlabObject.of(k, lock) : null, ownerWords.getOrDefault(lock, 0L), o, owner,
                     ow == null ? 0 : ow.lock(), List.copyOf(waiters), java.util.Collections.unmodifiableList(writes), List.copyOf(chain), note));
         }
         contention.sort(Comparator.comparingInt((Finding.LockContention x) -> -x.waiters().size()));
         List<Finding> out = new ArrayList<>(deadlocks);
         out.addAll(contention);
         return out;
+    }
+
+    /** The readers inside a percpu_rw_semaphore: its per-CPU read_count summed over the possible CPUs (as per_cpu_sum). */
+    static long readers(Kernel k, LockLayout l, long lock) {
+        if (l.pcpuReadCount < 0) return -1;
+        long counts = k.readPointer(lock + l.pcpuReadCount);
+        int sum = 0; // unsigned int per CPU: a reader may leave on another CPU than it entered, so only the sum means anything
+        for (int cpu = 0; cpu < k.nrCpus(); cpu++) sum += k.readU32(k.perCpu(counts, cpu));
+        return Integer.toUnsignedLong(sum);
+    }
+
+    /** A percpu_rw_semaphore records no owner: say so, and name the writer waiting for readers to leave, if any. */
+    static String percpuNote(AnalysisContext c, Kernel k, LockLayout l, long lock) {
+        String s = "a percpu_rw_semaphore records no owner task (percpu_down_write does not store one)";
+        try {
+            long w = l.pcpuWriterTask >= 0 ? k.readPointer(lock + l.pcpuWriterTask) : 0;
+            TaskInfo t = w == 0 ? null : c.task(w);
+            if (t != null) s += String.format("; writer.task: %s (pid %d) waits for the readers to leave", t.comm(), t.pid());
+        } catch (MemoryFault f) {
+            s += "; writer.task unreadable: " + f.getMessage();
+        }
+        return s;
     }
 
     BlockedTask stack(AnalysisContext c, long task) {

@@ -13,6 +13,16 @@ final class LockJson {
         o.put("lock", JsonReport.hex(f.lock()));
         o.put("lock_type", f.lockType());
         o.put("lock_name", f.name());
+        if (f.container() == null) {
+            o.put("lock_object", null);
+        } else { // as crash's kmem ADDR: the slab cache, the object's start, the lock's offset in it
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("slab_cache", f.container().cache());
+            c.put("object", JsonReport.hex(f.container().object()));
+            c.put("offset", f.container().offset());
+            c.put("object_size", f.container().objectSize());
+            o.put("lock_object", c);
+        }
         o.put("owner", f.owner() == null ? null : owner(f.owner(), f.ownerWaitsFor()));
         o.put("owner_word", JsonReport.hex(f.ownerWord()));
         o.put("owner_flags", f.decoded() == null ? null : f.decoded().flags());

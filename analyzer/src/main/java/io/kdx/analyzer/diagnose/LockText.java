@@ -53,7 +53,7 @@ final class LockText {
     static String verdict(Finding.LockContention f) {
         int n = f.waiters().size();
         StringBuilder b = new StringBuilder();
-        b.append(n).append(n == 1 ? " task waits" : " tasks wait").append(" for ").append(lock(f.lockType(), f.lock(), f.name()));
+        b.append(n).append(n == 1 ? " task waits" : " tasks wait").append(" for ").append(lock(f.lockType(), f.lock(), f.displayName()));
         if (f.owner() != null) {
             boolean reader = f.decoded() != null && f.decoded().readerOwned();
             b.append(reader ? ", owned by readers (last: " : ", held by ").append(who(f.owner().pid(), f.owner().comm()));
@@ -86,7 +86,11 @@ final class LockText {
     }
 
     static void contention(StringBuilder o, Finding.LockContention f, boolean stacks) {
-        o.append(String.format("%nLock contention: %s%n", lock(f.lockType(), f.lock(), f.name())));
+        o.append(String.format("%nLock contention: %s%n", lock(f.lockType(), f.lock(), f.displayName())));
+        if (f.container() != null) {
+            o.append(String.format("  in slab cache %s: object 0x%x (%d bytes), the lock at offset %d (crash: kmem 0x%x)%n", f.container().cache(),
+                    f.container().object(), f.container().objectSize(), f.container().offset(), f.lock()));
+        }
         o.append(String.format("  owner word 0x%x%s%n", f.ownerWord(),
                 f.decoded() == null ? " (unreadable)" : (f.decoded().flags().isEmpty() ? "" : "  " + String.join(" ", f.decoded().flags()))
                         + (f.decoded().readers() >= 0 ? "  readers " + f.decoded().readers() : "")));
@@ -97,7 +101,8 @@ final class LockText {
         } else {
             o.append("  no owner task recorded\n");
         }
-        o.append(String.format("  %d waiting, as the lock's wait_list shows:%n", f.waiters().size()));
+        o.append(String.format("  %d waiting, as the lock's %s shows:%n", f.waiters().size(),
+                f.lockType().equals("rt_mutex") ? "waiters tree" : f.lockType().equals("percpu_rw_semaphore") ? "waiters queue" : "wait_list"));
         for (BlockedTask b : f.waiters()) TextReport.task(o, b);
         if (f.chain().size() > 1) {
             o.append("  chain:\n");

@@ -69,7 +69,17 @@ final class LockupDiagnostic implements Diagnostic {
             }
             Matcher h = HARD.matcher(m);
             if (h.find()) {
-                reports.computeIfAbsent("hard-lockup:" + h.group(1), x -> new ArrayList<>()).add(rs.get(i));
+                String key = "hard-lockup:" + h.group(1);
+                reports.computeIfAbsent(key, x -> new ArrayList<>()).add(rs.get(i));
+                // the NMI's report names the task it interrupted on its CPU line (kernel/watchdog_perf.c,
+                // watchdog_hld.c before 6.6: print_modules, then show_regs or dump_stack)
+                for (int j = i + 1; j < rs.size() && j < i + 12; j++) {
+                    Matcher cl = io.kdx.analyzer.oops.OopsLog.CPU_LINE.matcher(rs.get(j).message().strip());
+                    if (cl.find() && cl.group(1).equals(h.group(1))) {
+                        who.putIfAbsent(key, new Object[] {Integer.parseInt(cl.group(2)), cl.group(3), -1.0});
+                        break;
+                    }
+                }
                 continue;
             }
             if (RCU.matcher(m).find()) {

@@ -6,6 +6,7 @@ import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.locking.LockLayout;
 import io.kdx.analyzer.log.KernelLog;
 import io.kdx.analyzer.log.LogRecord;
+import io.kdx.analyzer.oops.BugTable;
 import io.kdx.analyzer.oops.OopsLog;
 import io.kdx.analyzer.oops.Registers;
 import io.kdx.analyzer.oops.Taint;
@@ -43,16 +44,22 @@ final class PanicDiagnostic implements Diagnostic {
         OopsLog ol = msg.isEmpty() ? null : OopsLog.scan(c.log()); // no panic or oops line: nothing to scan for
         boolean panicked = cs != null && cs.panicCpu() >= 0 || msg.startsWith("Kernel panic");
         if (!panicked && msg.isEmpty()) return List.of();
-        if (!panicked) return List.of(oops(c, ol));
+        if (!panicked) { // a kernel with panic_on_oops off survives each oops: one finding per report
+            List<Finding> out = new ArrayList<>();
+            for (OopsLog o : OopsLog.oopses(c.log())) out.add(oops(c, o));
+            return out.isEmpty() ? List.of(oops(c, ol)) : out;
+        }
         TaskInfo p = null;
         for (TaskInfo t : c.tasks()) if (t.panicTask()) p = t;
         List<String> frames = new ArrayList<>();
+        List<Long> pcs = new ArrayList<>();
         String caller = null;
         if (p != null) {
             try {
                 boolean afterPanic = false;
                 for (Frame f : Unwinder.trace(k, p).frames()) {
                     frames.add((f.reliable() ? "" : "? ") + f.symbolic());
+                    if (f.reliable()) pcs.add(f.address());
                     if (caller == null && afterPanic && f.reliable() && f.function() != null) caller = f.symbolic();
                     if ("panic".equals(f.function()) && f.reliable()) afterPanic = true;
                 }
@@ -62,10 +69,10 @@ final class PanicDiagnostic implements Diagnostic {
         }
         int cpu = p == null ? (cs == null ? -1 : cs.panicCpu()) : p.cpu();
         return List.of(new Finding.Panic(msg, p == null ? -1 : p.pid(), p == null ? null : p.comm(), cpu, frames,
-                details(c, ol, cpu, p, caller)));
+                details(c, ol, cpu, p, caller, pcs)));
     }
 
-    static Finding.CrashDetails details(AnalysisContext c, OopsLog ol, int cpu, TaskInfo task, String caller) {
+    static Finding.CrashDetails details(AnalysisContext c, OopsLog ol, int cpu, TaskInfo task, String caller, List<Long> framePcs) {
         Kernel k = c.kernel();
         Map<String, Long> cpuRegs = cpu >= 0 ? Registers.ofCpu(k, cpu) : null;
         String cpuIp = null;
@@ -87,8 +94,21 @@ final class PanicDiagnostic implements Diagnostic {
         Taint taint = Taint.read(k);
         if (taint.note() != null) c.unreadable().add("the taint is unknown: " + taint.note());
         boolean kernelIp = ol != null && ol.ip() != null && !ol.ip().contains(":");
+        // the trapping ip: the log's RIP (function+off resolved in the dump); without the log's report,
+        // the crashing CPU's saved rip and the panicking task's frames (one is the BUG's ud2 after the
+        // #UD exception frame). Looked up only for a BUG or when the log is gone (a table scan each).
+        List<Long> ips = new ArrayList<>();
+        if (kernelIp && ol.bugLocation() != null) ips.add(BugTable.address(k, ol.ip()));
+        if (ol == null || ol.oops() == null && ol.bugLocation() == null) {
+            if (cpuRegs != null && cpuRegs.get("rip") != null) ips.add(cpuRegs.get("rip"));
+            if (ol == null) ips.addAll(framePcs);
+        }
+        ips.removeIf(a -> a == 0);
+        BugTable.Entry bug = ips.isEmpty() ? null : BugTable.findBug(k, ips);
+        String bugTable = bug == null ? null : bug.location();
+        String bugAt = ol != null && ol.bugLocation() != null ? ol.bugLocation() : bugTable;
         return new Finding.CrashDetails(kernelIp ? ol.ip() : null, caller, ol == null ? null : ol.oops(),
-                ol == null ? -1 : ol.faultAddress(), ol == null ? null : ol.bugLocation(), taint, ol == null ? null : ol.taint(),
+                ol == null ? -1 : ol.faultAddress(), bugAt, bugTable, ol == null ? null : ol.corruption(), taint, ol == null ? null : ol.taint(),
                 ol == null ? Map.of() : ol.registers(), cpuRegs, cpuIp, entry, ol == null ? List.of() : logStack(c.log(), ol));
     }
 
@@ -97,7 +117,7 @@ final class PanicDiagnostic implements Diagnostic {
         List<String> stack = logStack(c.log(), ol);
         TaskInfo t = ol.pid() >= 0 ? c.pid(ol.pid()) : null;
         if (t != null && ol.comm() != null && !ol.comm().equals(t.comm())) t = null; // the pid was reused
-        return new Finding.Oops(ol.oops(), ol.pid(), ol.comm(), ol.cpu(), stack, details(c, ol, -1, t, null));
+        return new Finding.Oops(ol.oops(), ol.pid(), ol.comm(), ol.cpu(), stack, details(c, ol, -1, t, null, List.of()));
     }
 
     /** The report's "Call Trace:" frames as printed (function+0xoff/0xsize, '? ' before unreliable ones). */

@@ -72,35 +72,47 @@ public final class KernelLists {
         return new Walk(n, null);
     }
 
+    /** An rbtree of n nodes is at most 2 log2(n + 1) deep: 128 covers any tree of up to 2^63 nodes. */
+    static final int MAX_RB_DEPTH = 128;
+
     /**
-     * Visits each entry of the rb_root whose first node is {@code root} (rb_root.rb_node) in key
-     * order (in-order: left subtree, node, right subtree), as rb_first/rb_next would, with an
-     * explicit stack. {@code leftOffset}/{@code rightOffset} are rb_node.rb_left/rb_right. Bounded by
-     * {@code cap} nodes and by the tree's depth (an rbtree of n nodes is at most 2·log2(n+1) deep),
-     * cycle-checked.
+     * An rbtree (include/linux/rbtree_types.h: rb_root {rb_node}; rb_node {__rb_parent_color, rb_right,
+     * rb_left}) walked in order, as rb_first/rb_next visit it, with an explicit stack. The walk stops
+     * at the cap, on a node seen twice (a cycle), on a path deeper than any balanced tree can be, or
+     * on an unreadable link, and says which.
+     *
+     * Visits {@code entry = node - nodeOffset} for each rb_node of the rb_root at {@code root}, in
+     * order, until the visitor returns false or the walk ends.
      */
-    public static Walk rbInOrder(Kernel k, long root, long linkOffset, long leftOffset, long rightOffset, int cap,
-            LongPredicate visitor) {
+    public static Walk rbForEach(Kernel k, long root, long nodeOffset, int cap, LongPredicate visitor) {
+        long left = StructOffsets.optional(k, "rb_node", "rb_left"), right = StructOffsets.optional(k, "rb_node", "rb_right");
+        if (left < 0 || right < 0) { // the layout since 2.6.18 (rbtree.h), when the types lack it
+            right = 8;
+            left = 16;
+        }
+        long[] stack = new long[MAX_RB_DEPTH];
         LongSet seen = new LongSet();
-        long[] stack = new long[128];
         int sp = 0, n = 0;
-        long node = root;
+        long node;
         try {
+            node = k.readPointer(root);
             while (node != 0 || sp > 0) {
                 while (node != 0) {
-                    if (!seen.add(node)) return new Walk(n, String.format("cycle: rb_node 0x%016x reached twice", node));
-                    if (sp == stack.length) return new Walk(n, String.format("rbtree deeper than %d at rb_node 0x%016x: not a valid rbtree", stack.length, node));
+                    if (sp == stack.length) {
+                        return new Walk(n, String.format("the rbtree at 0x%016x is deeper than %d nodes: cut", root, MAX_RB_DEPTH));
+                    }
+                    if (!seen.add(node)) return new Walk(n, String.format("cycle: node 0x%016x seen twice in the rbtree at 0x%016x", node, root));
                     stack[sp++] = node;
-                    node = k.readPointer(node + leftOffset);
+                    node = k.readPointer(node + left);
                 }
                 node = stack[--sp];
-                if (n >= cap) return new Walk(n, String.format("stopped after %d entries of the rbtree (cap)", n));
+                if (n >= cap) return new Walk(n, String.format("stopped after %d nodes of the rbtree at 0x%016x (cap)", n, root));
                 n++;
-                if (!visitor.test(node - linkOffset)) return new Walk(n, null);
-                node = k.readPointer(node + rightOffset);
+                if (!visitor.test(node - nodeOffset)) return new Walk(n, null);
+                node = k.readPointer(node + right);
             }
         } catch (MemoryFault f) {
-            return new Walk(n, "rb_node link unreadable: " + f.getMessage());
+            return new Walk(n, "rbtree link unreadable: " + f.getMessage());
         }
         return new Walk(n, null);
     }

@@ -1,6 +1,7 @@
 package io.kdx.analyzer.locking;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.StructOffsets;
 import io.kdx.symbols.Member;
 import io.kdx.symbols.Type;
 
@@ -23,6 +24,20 @@ import io.kdx.symbols.Type;
  * <li>struct mutex_waiter and struct rwsem_waiter: a list_head queued on the lock's wait_list and
  *     the waiting task; both live on the waiter's own stack (__mutex_lock_common,
  *     rwsem_down_read_slowpath / rwsem_down_write_slowpath).</li>
+ * <li>struct rt_mutex: since 5.15 (the PREEMPT_RT locking merge) a {@code struct rt_mutex_base
+ *     rtmutex} holds wait_lock, the waiters' rb_root_cached and {@code owner}; before, those were
+ *     struct rt_mutex's own members. The owner is a task pointer with RT_MUTEX_HAS_WAITERS in bit 0.
+ *     A waiter (struct rt_mutex_waiter, on its task's stack) is queued in the waiters tree (an rbtree
+ *     since "rtmutex: turn the plist into an rb-tree", Peter Zijlstra, 2013; a plist before, not read)
+ *     by {@code tree_entry}, an rb_node that moved into {@code struct rt_waiter_node tree} in 2023 (the
+ *     waiter's own copy of the sort keys; Debian's 6.1.192 has it backported), and points back at its
+ *     task and lock; the blocked task's {@code pi_blocked_on} points at it.</li>
+ * <li>struct percpu_rw_semaphore: since "locking/percpu-rwsem: Remove the embedded rwsem" (Peter
+ *     Zijlstra, 2020) readers and writers block on the {@code waiters} wait queue (entries with
+ *     {@code .private} = the task, on its stack), {@code block} is set while a writer holds or takes it,
+ *     and the per-CPU {@code read_count} sums to the readers inside; no owner task is recorded (the
+ *     writer waiting for readers to leave is {@code writer.task}). Before, it embedded a
+ *     {@code struct rw_semaphore rw_sem} on which readers blocked as on any rwsem.</li>
  * </ul>
  */
 public final class LockLayout {
@@ -34,6 +49,16 @@ public final class LockLayout {
     /** 5.3+: owner is an atomic_long_t and count holds the reader count above RWSEM_READER_SHIFT. */
     public final boolean rwsemOwnerWord;
     public final long rwsemWaiterList, rwsemWaiterTask, rwsemWaiterType;
+    /** rt_mutex: offset of the rt_mutex_base in struct rt_mutex (0 before 5.15), and the base's members. */
+    public final long rtBase, rtWaiters, rtOwner;
+    /** rt_mutex_waiter: its rb_node in the lock's waiters tree, task, lock (an rt_mutex_base); task_struct.pi_blocked_on. */
+    public final long rtWaiterNode, rtWaiterTask, rtWaiterLock, taskPiBlockedOn;
+    /** percpu_rw_semaphore (the 2020 wait-queue form): read_count (per-CPU pointer), writer.task, waiters.head, block; -1 before. */
+    public final long pcpuReadCount, pcpuWriterTask, pcpuWaitList, pcpuBlock;
+    /** the embedded rw_semaphore of a percpu_rw_semaphore before 2020, -1 after. */
+    public final long pcpuRwSem;
+    /** wait_queue_entry: private (the task) and entry (its list_head). */
+    public final long wqEntryPrivate, wqEntryList;
     /** THREAD_SIZE: sizeof(union thread_union), 16 KiB on x86_64 without KASAN. */
     public final long threadSize;
 
@@ -51,6 +76,25 @@ public final class LockLayout {
         rwsemWaiterList = opt(k, "rwsem_waiter", "list");
         rwsemWaiterTask = opt(k, "rwsem_waiter", "task");
         rwsemWaiterType = opt(k, "rwsem_waiter", "type");
+        long base = opt(k, "rt_mutex", "rtmutex");
+        String rs = base >= 0 ? "rt_mutex_base" : "rt_mutex";
+        rtWaiters = opt(k, rs, "waiters");
+        rtOwner = opt(k, rs, "owner");
+        rtBase = base >= 0 ? base : rtWaiters >= 0 ? 0 : -1; // before 5.15 the members are struct rt_mutex's own
+        long node = opt(k, "rt_mutex_waiter", "tree.entry");
+        rtWaiterNode = node >= 0 ? node : opt(k, "rt_mutex_waiter", "tree_entry");
+        rtWaiterTask = opt(k, "rt_mutex_waiter", "task");
+        rtWaiterLock = opt(k, "rt_mutex_waiter", "lock");
+        taskPiBlockedOn = opt(k, "task_struct", "pi_blocked_on");
+        pcpuReadCount = opt(k, "percpu_rw_semaphore", "read_count");
+        pcpuWriterTask = opt(k, "percpu_rw_semaphore", "writer.task");
+        long wq = opt(k, "percpu_rw_semaphore", "waiters");
+        long head = opt(k, "wait_queue_head", "head");
+        pcpuWaitList = wq >= 0 && head >= 0 ? wq + head : -1;
+        pcpuBlock = opt(k, "percpu_rw_semaphore", "block");
+        pcpuRwSem = opt(k, "percpu_rw_semaphore", "rw_sem");
+        wqEntryPrivate = opt(k, "wait_queue_entry", "private");
+        wqEntryList = opt(k, "wait_queue_entry", "entry");
         long ts = 16384;
         try {
             long s = k.sizeOf("thread_union");
@@ -66,11 +110,7 @@ public final class LockLayout {
     }
 
     static long opt(Kernel k, String struct, String member) {
-        try {
-            return k.hasMember(struct, member) ? k.offsetOf(struct, member) : -1;
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return StructOffsets.optional(k, struct, member);
     }
 
     static boolean isPointer(Kernel k, String struct, String member) {

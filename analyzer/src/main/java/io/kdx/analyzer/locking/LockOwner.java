@@ -75,4 +75,25 @@ public record LockOwner(Boolean held, long task, boolean readerOwned, long reade
         Boolean held = owner != 0 && !readerOwned ? Boolean.TRUE : null;
         return new LockOwner(held, task, readerOwned, -1, List.copyOf(f));
     }
+
+    /** include/linux/rtmutex.h / kernel/locking/rtmutex.c: bit 0 of rt_mutex.owner. */
+    static final long RT_MUTEX_HAS_WAITERS = 0x1;
+
+    /** An rt_mutex: owner = task_struct pointer | RT_MUTEX_HAS_WAITERS (the same encoding since the 2006 rt_mutex). */
+    public static LockOwner rtMutex(long owner) {
+        List<String> f = new ArrayList<>();
+        if ((owner & RT_MUTEX_HAS_WAITERS) != 0) f.add("RT_MUTEX_HAS_WAITERS");
+        long task = owner & ~0x3L; // task_structs are aligned: bit 1 was a flag in early versions
+        return new LockOwner(task != 0, task, false, -1, List.copyOf(f));
+    }
+
+    /**
+     * A percpu_rw_semaphore (2020 on): {@code block} set while a writer holds it or is taking it,
+     * {@code readers} the sum of the per-CPU read_count (the readers inside); no owner task is recorded.
+     */
+    public static LockOwner percpuRwsem(int block, long readers) {
+        List<String> f = new ArrayList<>();
+        if (block != 0) f.add("block (a writer holds it or is taking it)");
+        return new LockOwner(block != 0 || readers > 0, 0, block == 0 && readers > 0, readers, List.copyOf(f));
+    }
 }

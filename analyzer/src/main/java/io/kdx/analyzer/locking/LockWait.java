@@ -9,17 +9,20 @@ import java.util.function.LongPredicate;
 
 /**
  * The sleeping lock a task waits on, proven from the kernel's own wait queue: the task's waiter
- * (struct mutex_waiter or rwsem_waiter, on its own stack, {@code .task} = the task) is found by a
- * bounded scan of that stack, its {@code list} is followed round the lock's wait_list, and the one
- * node of the ring that is not a waiter on a task's stack is the lock's {@code wait_list} head, so
- * the lock is that node minus the offset of wait_list. Also lists a lock's waiters the same way.
+ * (struct mutex_waiter or rwsem_waiter, or the wait_queue_entry of a percpu_rw_semaphore wait, on
+ * its own stack, {@code .task} / {@code .private} = the task) is found by a bounded scan of that
+ * stack, its list node is followed round the lock's wait list, and the one node of the ring that is
+ * not a waiter on a task's stack is the lock's list head, so the lock is that node minus the head's
+ * offset. An rt_mutex waiter is named by the task's own {@code pi_blocked_on} and points at its lock;
+ * it is proven by finding it in that lock's waiters rbtree. Also lists a lock's waiters the same ways.
  */
 public final class LockWait {
     /** More waiters than any lock has; a longer ring is reported as cut. */
     public static final int CAP = 1 << 16;
 
     public enum Type {
-        MUTEX("mutex"), RWSEM_READ("rw_semaphore"), RWSEM_WRITE("rw_semaphore");
+        MUTEX("mutex"), RWSEM_READ("rw_semaphore"), RWSEM_WRITE("rw_semaphore"), RT_MUTEX("rt_mutex"),
+        PERCPU_RWSEM("percpu_rw_semaphore");
 
         public final String cName;
 
@@ -45,9 +48,8 @@ public final class LockWait {
      */
     public static Found find(Kernel k, LockLayout l, Type type, long task, long stackLo, long sp,
             LongPredicate isTask, java.util.function.LongUnaryOperator stackOf) {
-        long listOff = type == Type.MUTEX ? l.mutexWaiterList : l.rwsemWaiterList;
-        long taskOff = type == Type.MUTEX ? l.mutexWaiterTask : l.rwsemWaiterTask;
-        long headOff = type == Type.MUTEX ? l.mutexWaitList : l.rwsemWaitList;
+        if (type == Type.RT_MUTEX) return findRt(k, l, task);
+        long listOff = listOffset(l, type), taskOff = taskOffset(l, type), headOff = headOffset(l, type);
         if (listOff < 0 || taskOff < 0 || headOff < 0 || stackLo == 0) return null;
         long hi = stackLo + l.threadSize;
         long from = sp != 0 && Long.compareUnsigned(sp, stackLo) >= 0 && Long.compareUnsigned(sp, hi) < 0 ? sp & ~7L : stackLo;
@@ -65,6 +67,58 @@ public final class LockWait {
             if (head != 0) return new Found(head - headOff, waiter, null);
         }
         return null;
+    }
+
+    /** The waiter's list node in its waiter struct. */
+    static long listOffset(LockLayout l, Type type) {
+        return switch (type) {
+            case MUTEX -> l.mutexWaiterList;
+            case RWSEM_READ, RWSEM_WRITE -> l.rwsemWaiterList;
+            case PERCPU_RWSEM -> l.wqEntryList;
+            case RT_MUTEX -> l.rtWaiterNode;
+        };
+    }
+
+    /** The waiter's task pointer in its waiter struct. */
+    static long taskOffset(LockLayout l, Type type) {
+        return switch (type) {
+            case MUTEX -> l.mutexWaiterTask;
+            case RWSEM_READ, RWSEM_WRITE -> l.rwsemWaiterTask;
+            case PERCPU_RWSEM -> l.wqEntryPrivate;
+            case RT_MUTEX -> l.rtWaiterTask;
+        };
+    }
+
+    /** The lock's wait list head (the waiters' rb_root for an rt_mutex) in the lock. */
+    public static long headOffset(LockLayout l, Type type) {
+        return switch (type) {
+            case MUTEX -> l.mutexWaitList;
+            case RWSEM_READ, RWSEM_WRITE -> l.rwsemWaitList;
+            case PERCPU_RWSEM -> l.pcpuWaitList;
+            case RT_MUTEX -> l.rtBase < 0 || l.rtWaiters < 0 ? -1 : l.rtBase + l.rtWaiters;
+        };
+    }
+
+    /**
+     * An rt_mutex wait: task->pi_blocked_on is the task's rt_mutex_waiter, whose .task must be the
+     * task and whose .lock (an rt_mutex_base) must hold it in its waiters tree.
+     */
+    static Found findRt(Kernel k, LockLayout l, long task) {
+        if (l.taskPiBlockedOn < 0 || l.rtWaiterTask < 0 || l.rtWaiterLock < 0 || headOffset(l, Type.RT_MUTEX) < 0) return null;
+        try {
+            long w = k.readPointer(task + l.taskPiBlockedOn);
+            if (w == 0 || k.readPointer(w + l.rtWaiterTask) != task) return null;
+            long lock = k.readPointer(w + l.rtWaiterLock) - l.rtBase;
+            boolean[] queued = {false};
+            KernelLists.Walk walk = KernelLists.rbForEach(k, lock + headOffset(l, Type.RT_MUTEX), l.rtWaiterNode, CAP, e -> {
+                queued[0] = e == w;
+                return !queued[0];
+            });
+            if (queued[0]) return new Found(lock, w, null);
+            return new Found(lock, w, "its rt_mutex_waiter is not in the lock's waiters tree" + (walk.note() == null ? "" : " (" + walk.note() + ")"));
+        } catch (MemoryFault f) {
+            return null;
+        }
     }
 
     /**
@@ -110,25 +164,35 @@ public final class LockWait {
     /** The waiters queued on a lock's wait_list, in queue order, with a note when the walk was cut. */
     public record Queue(List<Waiter> waiters, String note) {}
 
+    /** include/linux/wait.h: an exclusive waiter (a percpu_rw_semaphore writer), and a reader's mark (percpu_rwsem_wait). */
+    static final int WQ_FLAG_EXCLUSIVE = 0x01, WQ_FLAG_CUSTOM = 0x08;
+
     public static Queue waiters(Kernel k, LockLayout l, Type type, long lock) {
-        boolean mutex = type == Type.MUTEX;
-        long listOff = mutex ? l.mutexWaiterList : l.rwsemWaiterList;
-        long taskOff = mutex ? l.mutexWaiterTask : l.rwsemWaiterTask;
-        long head = lock + (mutex ? l.mutexWaitList : l.rwsemWaitList);
+        long listOff = listOffset(l, type), taskOff = taskOffset(l, type), headOff = headOffset(l, type);
+        if (listOff < 0 || taskOff < 0 || headOff < 0) return new Queue(List.of(), "the " + type.cName + "'s waiter layout is unknown");
+        long head = lock + headOff;
         List<Waiter> out = new ArrayList<>();
         String[] fault = {null};
-        KernelLists.Walk w = KernelLists.listForEach(k, head, listOff, CAP, e -> {
+        java.util.function.LongPredicate visit = e -> {
             try {
-                Boolean writer = null;
-                // enum rwsem_waiter_type { RWSEM_WAITING_FOR_WRITE, RWSEM_WAITING_FOR_READ }
-                if (!mutex && l.rwsemWaiterType >= 0) writer = k.readU32(e + l.rwsemWaiterType) == 0;
+                Boolean writer = switch (type) {
+                    // enum rwsem_waiter_type { RWSEM_WAITING_FOR_WRITE, RWSEM_WAITING_FOR_READ }
+                    case RWSEM_READ, RWSEM_WRITE -> l.rwsemWaiterType >= 0 ? Boolean.valueOf(k.readU32(e + l.rwsemWaiterType) == 0) : null;
+                    case PERCPU_RWSEM -> {
+                        int f = k.readU32(e); // wait_queue_entry.flags is its first member
+                        yield (f & WQ_FLAG_EXCLUSIVE) != 0 && (f & WQ_FLAG_CUSTOM) == 0;
+                    }
+                    default -> null;
+                };
                 out.add(new Waiter(e, k.readPointer(e + taskOff), writer));
                 return true;
             } catch (MemoryFault f) {
                 fault[0] = "a waiter is unreadable: " + f.getMessage();
                 return false;
             }
-        });
+        };
+        KernelLists.Walk w = type == Type.RT_MUTEX ? KernelLists.rbForEach(k, head, listOff, CAP, visit)
+                : KernelLists.listForEach(k, head, listOff, CAP, visit);
         return new Queue(List.copyOf(out), fault[0] != null ? fault[0] : w.note());
     }
 }

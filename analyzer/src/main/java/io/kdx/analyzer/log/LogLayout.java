@@ -1,7 +1,7 @@
 package io.kdx.analyzer.log;
 
 import io.kdx.analyzer.kernel.Kernel;
-import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.kernel.StructOffsets;
 import io.kdx.symbols.Member;
 import io.kdx.symbols.Type;
 import java.util.OptionalLong;
@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 /**
  * Offsets and sizes of the printk structs: from DWARF when the symbols have the struct, else from
  * the VMCOREINFO the kernel exports for dump tools (OFFSET(printk_info.ts_nsec), SIZE(prb_desc) ...,
- * kernel/printk/printk.c log_buf_vmcoreinfo_setup()).
+ * kernel/printk/printk.c log_buf_vmcoreinfo_setup()), through {@link StructOffsets}.
  */
 final class LogLayout {
     private final Kernel kernel;
@@ -19,24 +19,15 @@ final class LogLayout {
     }
 
     long offset(String struct, String member) {
-        if (kernel.hasMember(struct, member)) return kernel.offsetOf(struct, member);
-        OptionalLong v = vmcoreinfo().offset(struct + "." + member);
-        if (v.isPresent()) return v.getAsLong();
-        throw new MissingTypeException("struct " + struct + " member " + member + " (neither DWARF nor VMCOREINFO has it)");
+        return StructOffsets.offset(kernel, struct, member);
     }
 
     boolean has(String struct, String member) {
-        return kernel.hasMember(struct, member) || vmcoreinfo().offset(struct + "." + member).isPresent();
+        return StructOffsets.has(kernel, struct, member);
     }
 
     long size(String struct) {
-        try {
-            return kernel.sizeOf(struct);
-        } catch (MissingTypeException e) {
-            OptionalLong v = vmcoreinfo().size(struct);
-            if (v.isPresent()) return v.getAsLong();
-            throw e;
-        }
+        return StructOffsets.size(kernel, struct);
     }
 
     /** A bit field's position as {byteOffset, bitOffset, bitSize}, or null when DWARF lacks it. */

@@ -78,9 +78,7 @@ public final class Mounts {
             long head = ns + k.offsetOf("mnt_namespace", "list");
             w = KernelLists.listForEach(k, head, k.offsetOf("mount", "mnt_list"), MAX_MOUNTS, m -> out.add(m));
         } else { // 6.8+: rb_root mounts, ordered by mnt_id_unique; walked in order
-            long node = k.readPointer(ns + k.offsetOf("mnt_namespace", "mounts"));
-            w = KernelLists.rbInOrder(k, node, k.offsetOf("mount", "mnt_node"), k.offsetOf("rb_node", "rb_left"),
-                    k.offsetOf("rb_node", "rb_right"), MAX_MOUNTS, m -> out.add(m));
+            w = KernelLists.rbForEach(k, ns + k.offsetOf("mnt_namespace", "mounts"), k.offsetOf("mount", "mnt_node"), MAX_MOUNTS, m -> out.add(m));
         }
         if (!w.complete()) problems.add(String.format("mount namespace 0x%x: mount list: %s", ns, w.note()));
         return out;

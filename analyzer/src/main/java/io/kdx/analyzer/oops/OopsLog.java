@@ -22,16 +22,25 @@ import java.util.regex.Pattern;
  * @param faultAddress the address of "unable to handle page fault for address: X" / "NULL pointer dereference, address: X", or -1
  * @param taint        the CPU line's taint column ("Not tainted", or the letters after "Tainted: ")
  * @param bugLocation  "kernel BUG at FILE:LINE!" as FILE:LINE, or null
+ * @param corruption   the data-corruption report the kernel printed just before the oops
+ *                     (lib/list_debug.c with CONFIG_DEBUG_LIST / CONFIG_LIST_HARDENED: "list_add corruption. ...",
+ *                     "list_del corruption, ..."), or null
  */
 public record OopsLog(String message, String oops, int cpu, int pid, String comm, String ip, Map<String, Long> registers,
-        long faultAddress, String taint, String bugLocation) {
+        long faultAddress, String taint, String bugLocation, String corruption) {
 
     // Kernels after 6.1 print "UID: u" before the PID (Debian's 6.12 does; 6.1 does not): optional here.
+    public static final Pattern CPU_LINE = Pattern.compile("^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+)");
     static final Pattern CPU = Pattern.compile("^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+) (Not tainted|Tainted: ([A-Z ]*?))\\s+\\d");
     static final Pattern RIP = Pattern.compile("^RIP: ([0-9a-f]{4}):(\\S+(?: \\[\\S+\\])?)");
     static final Pattern REG = Pattern.compile("\\b(R[A-Z0-9]{1,2}|EFLAGS|ORIG_RAX): ([0-9a-f]{4}:)?([0-9a-f]{8,16})\\b");
     static final Pattern FAULT = Pattern.compile("(?:unable to handle page fault for address|NULL pointer dereference, address): ([0-9a-f]+)");
     static final Pattern BUG_AT = Pattern.compile("^kernel BUG at (\\S+)!");
+
+    /** lib/list_debug.c's reports (CHECK_DATA_CORRUPTION), and any "... corruption" line of that form. */
+    static final Pattern CORRUPTION = Pattern.compile("^(list_(add|del) corruption|\\S+ corruption)[.,:]");
+    /** More oops reports than one dump's log needs told one by one. */
+    static final int MAX_REPORTS = 64;
 
     static boolean isOops(String m) {
         return m.startsWith("BUG: ") || m.startsWith("Oops: ") || m.startsWith("general protection fault") || m.startsWith("kernel BUG at");
@@ -52,16 +61,53 @@ public record OopsLog(String message, String oops, int cpu, int pid, String comm
         int from = oops >= 0 && (panic < 0 || oops < panic) ? oops : panic;
         String message = (panic >= 0 ? rs.get(panic) : rs.get(oops)).message().strip();
         String oopsLine = oops >= 0 ? rs.get(oops).message().strip() : null;
+        int end = panic >= 0 ? Math.min(rs.size(), from + 400) : reportEnd(rs, from);
+        return read(rs, from, end, message, oopsLine);
+    }
+
+    /**
+     * Every oops report in the log, in order (a kernel with panic_on_oops off survives several: each
+     * task is killed in turn): a report runs from its first oops line to its "---[ end trace" line.
+     */
+    public static List<OopsLog> oopses(KernelLog log) {
+        List<OopsLog> out = new java.util.ArrayList<>();
+        if (log == null) return out;
+        List<LogRecord> rs = log.records();
+        for (int i = 0; i < rs.size() && out.size() < MAX_REPORTS; i++) {
+            String m = rs.get(i).message().strip();
+            if (m.startsWith("Kernel panic - not syncing")) break; // the panic's own report
+            if (!isOops(m)) continue;
+            int end = reportEnd(rs, i);
+            out.add(read(rs, i, end, m, m));
+            i = end - 1;
+        }
+        return out;
+    }
+
+    /** The index after the report starting at {@code from}: after its "---[ end trace" line, or at the next panic. */
+    static int reportEnd(List<LogRecord> rs, int from) {
+        for (int i = from + 1; i < rs.size() && i < from + 400; i++) {
+            String m = rs.get(i).message().strip();
+            if (m.startsWith("---[ end trace")) return i + 1;
+            if (m.startsWith("Kernel panic - not syncing")) return i;
+        }
+        return Math.min(rs.size(), from + 400);
+    }
+
+    static OopsLog read(List<LogRecord> rs, int from, int end, String message, String oopsLine) {
         int cpu = -1, pid = -1;
-        String comm = null, ip = null, taint = null, bugAt = null;
+        String comm = null, ip = null, taint = null, bugAt = null, corruption = null;
         long fault = -1;
         Map<String, Long> regs = new LinkedHashMap<>();
         boolean regsDone = false;
-        for (int i = Math.max(0, from - 2); i < rs.size() && i < from + 400; i++) {
+        for (int i = Math.max(0, from - 2); i < end; i++) {
             String m = rs.get(i).message().strip();
             if (i > from && m.startsWith("Kernel panic - not syncing") && !regs.isEmpty()) break;
+            if (i < from && m.startsWith("---[ end trace")) continue; // the previous report's end
+            Matcher x = CORRUPTION.matcher(m);
+            if (corruption == null && i <= from + 1 && x.find()) corruption = m;
             Matcher f = FAULT.matcher(m);
-            if (fault < 0 && f.find()) fault = Long.parseUnsignedLong(f.group(1), 16);
+            if (fault == -1 && f.find()) fault = Long.parseUnsignedLong(f.group(1), 16);
             Matcher b = BUG_AT.matcher(m);
             if (bugAt == null && b.find()) bugAt = b.group(1);
             if (i < from) continue;
@@ -86,6 +132,6 @@ public record OopsLog(String message, String oops, int cpu, int pid, String comm
             }
         }
         if (ip != null && ip.matches("[0-9a-f]{4}:0x[0-9a-f]+")) regs.putIfAbsent("rip", Long.parseUnsignedLong(ip.substring(7), 16));
-        return new OopsLog(message, oopsLine, cpu, pid, comm, ip, regs, fault, taint, bugAt);
+        return new OopsLog(message, oopsLine, cpu, pid, comm, ip, regs, fault, taint, bugAt, corruption);
     }
 }

@@ -83,6 +83,30 @@ public final class Modules {
         return lookup(m, a, 1);
     }
 
+    /** The address of the module's function {@code name}, or 0 (a linear scan of its symtab, for one oops ip). */
+    public long address(Module m, String name) {
+        if (m.kallsyms == 0) return 0;
+        try {
+            long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
+            long num = k.readU32(m.kallsyms + k.offsetOf("mod_kallsyms", "num_symtab")) & 0xffff_ffffL;
+            long strtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "strtab"));
+            for (long i = 0; i < Math.min(num, 200_000); i++) {
+                long e = symtab + 24 * i;
+                if ((k.readU8(e + 4) & 0xf) != 2) continue; // STT_FUNC
+                int nameOff = k.readU32(e);
+                if (name.equals(k.readCString(strtab + (nameOff & 0xffff_ffffL), 128))) return k.readU64(e + 8);
+            }
+        } catch (MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
+            // unknown
+        }
+        return 0;
+    }
+
+    public Module byName(String name) {
+        for (Module m : list) if (m.name.equals(name)) return m;
+        return null;
+    }
+
     private Sym lookup(Module m, long a, int sttType) {
         if (m.kallsyms == 0) return null;
         try {

@@ -69,6 +69,6 @@ public final class TaskLayout {
     }
 
     private static long opt(Kernel k, String struct, String member) {
-        return k.hasMember(struct, member) ? k.offsetOf(struct, member) : -1;
+        return io.kdx.analyzer.kernel.StructOffsets.optional(k, struct, member);
     }
 }

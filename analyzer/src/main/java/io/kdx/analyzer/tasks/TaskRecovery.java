@@ -95,21 +95,13 @@ final class TaskRecovery {
             long runNode = k.offsetOf("sched_entity", "run_node");
             long myQ = k.hasMember("sched_entity", "my_q") ? k.offsetOf("sched_entity", "my_q") : -1;
             long se = k.offsetOf("task_struct", "se");
-            long left = k.offsetOf("rb_node", "rb_left"), right = k.offsetOf("rb_node", "rb_right");
             String note = null;
             for (int c = 0; c < cpus.current().length; c++) {
                 List<Long> queues = new java.util.ArrayList<>(List.of(k.perCpu(rq, c) + cfs));
                 LongSet seen = new LongSet();
                 for (int q = 0; q < queues.size() && q < 4096; q++) {
                     if (!seen.add(queues.get(q))) continue;
-                    long root;
-                    try {
-                        root = k.readPointer(queues.get(q) + timeline);
-                    } catch (MemoryFault f) {
-                        if (note == null) note = "cfs_rq of CPU " + c + " unreadable: " + f.getMessage();
-                        continue;
-                    }
-                    KernelLists.Walk w = KernelLists.rbInOrder(k, root, runNode, left, right, CAP, ent -> {
+                    KernelLists.Walk w = KernelLists.rbForEach(k, queues.get(q) + timeline, runNode, CAP, ent -> {
                         long group = 0;
                         try {
                             group = myQ >= 0 ? k.readPointer(ent + myQ) : 0;

@@ -104,24 +104,26 @@ class KernelListsTest {
             s.put64(e[c[0]] + 24 + 16, e[c[1]] + 24);
             s.put64(e[c[0]] + 24 + 8, e[c[2]] + 24);
         }
+        long root = s.object(8);
+        s.put64(root, e[3] + 24);
         try (Kernel k = s.open()) {
             List<Long> seen = new ArrayList<>();
-            KernelLists.Walk w = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 100, x -> seen.add(x));
+            KernelLists.Walk w = KernelLists.rbForEach(k, root, 24, 100, x -> seen.add(x));
             assertTrue(w.complete(), w.note());
             for (int i = 0; i < 7; i++) assertEquals(e[i], seen.get(i), "in-order position " + i);
-            KernelLists.Walk capped = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 4, x -> true);
+            KernelLists.Walk capped = KernelLists.rbForEach(k, root, 24, 4, x -> true);
             assertEquals(4, capped.visited());
             assertTrue(capped.note().contains("cap"), capped.note());
         }
         s.put64(e[6] + 24 + 8, e[3] + 24); // the right child of 6 points back at the root
         try (Kernel k = s.open()) {
-            KernelLists.Walk w = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 100, x -> true);
+            KernelLists.Walk w = KernelLists.rbForEach(k, root, 24, 100, x -> true);
             assertFalse(w.complete());
             assertTrue(w.note().contains("cycle"), w.note());
         }
         s.put64(e[6] + 24 + 8, 0xffff_c900_dead_0000L);
         try (Kernel k = s.open()) {
-            KernelLists.Walk w = KernelLists.rbInOrder(k, e[3] + 24, 24, 16, 8, 100, x -> true);
+            KernelLists.Walk w = KernelLists.rbForEach(k, root, 24, 100, x -> true);
             assertEquals(7, w.visited());
             assertTrue(w.note().contains("unreadable"), w.note());
         }
