@@ -23,7 +23,7 @@ final class Help {
             Map.entry("set", "set [PID|TASK|-p]: show or change the current task (-p: the panic task)."),
             Map.entry("cd", "cd [DIR]: change the directory that redirected output is written to."),
             Map.entry("analyze", "analyze [--stacks]: kdx's diagnosis (verdict, remedy, evidence)."),
-            Map.entry("kmem", "kmem: not answered by kdx yet."),
+            Map.entry("kmem", "kmem -i: the memory table (pages, size, share of total: TOTAL MEM, FREE, USED, SHARED, BUFFERS, CACHED, SLAB, huge pages, swap, commit limit)."),
             Map.entry("help", "help [COMMAND]: the commands, or one command's options."),
             Map.entry("quit", "quit, q, exit: end the session."));
 
