@@ -82,7 +82,7 @@ class CrashSessionTest {
 
     @Test
     void failuresAndUnknownCommandsDoNotEndTheSession() throws Exception {
-        Run r = run("nosuch\nbt 99999\nstruct no_such_struct\nkmem -i\nsys\nquit\nsys\n", true);
+        Run r = run("nosuch\nbt 99999\nstruct no_such_struct\nkmem -s\nsys\nquit\nsys\n", true);
         assertTrue(r.quit());
         assertEquals("crash: command not found: nosuch\nbt: invalid task or pid value: 99999\n"
                 + "struct: invalid data structure reference: no_such_struct\n", r.err().substring(0, r.err().indexOf("kmem: ")));
