@@ -77,9 +77,28 @@ final class CrashSession {
     SymLetters symLetters() {
         if (!symLettersRead) {
             symLettersRead = true;
-            symLetters = SymLetters.read(options.vmlinux() == null ? null : cwd.resolve(options.vmlinux()));
+            symLetters = SymLetters.read(vmlinuxPath());
         }
         return symLetters;
+    }
+
+    private List<String> structNames, symbolNames;
+
+    /** Struct and union names for completion, read on first use. */
+    List<String> structNames() {
+        if (structNames == null) structNames = StructNames.all(kernel, vmlinuxPath());
+        return structNames;
+    }
+
+    /** The vmlinux named on the command line, or null. */
+    private Path vmlinuxPath() {
+        return options == null || options.vmlinux() == null ? null : cwd.resolve(options.vmlinux());
+    }
+
+    /** Symbol names for completion, read on first use. */
+    List<String> symbolNames() {
+        if (symbolNames == null) symbolNames = StructNames.symbols(kernel, symLetters());
+        return symbolNames;
     }
 
     KernelLog log() {

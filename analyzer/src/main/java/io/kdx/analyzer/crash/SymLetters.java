@@ -82,6 +82,13 @@ final class SymLetters {
         return new String(m.asSlice(off, end - off).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
+    /** The symbol names, sorted. */
+    List<String> names() {
+        List<String> out = new java.util.ArrayList<>(byName.keySet());
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** NAME's letter at link-time ADDRESS (the first definition when none is there), or 0 when the table has no NAME. */
     char of(String name, long address) {
         long[] e = byName.get(name);
