@@ -20,18 +20,11 @@ class SymLettersTest {
 
     @Test
     void lettersAsNmGivesThem() {
-        assertEquals('T', SymLetters.letter(GLOBAL, FUNC, 1, SECTIONS));
-        assertEquals('t', SymLetters.letter(LOCAL, FUNC, 1, SECTIONS));
-        assertEquals('R', SymLetters.letter(GLOBAL, OBJECT, 2, SECTIONS));
-        assertEquals('r', SymLetters.letter(LOCAL, OBJECT, 2, SECTIONS));
-        assertEquals('D', SymLetters.letter(GLOBAL, OBJECT, 3, SECTIONS));
-        assertEquals('d', SymLetters.letter(LOCAL, NOTYPE, 3, SECTIONS));
-        assertEquals('B', SymLetters.letter(GLOBAL, OBJECT, 4, SECTIONS));
-        assertEquals('b', SymLetters.letter(LOCAL, OBJECT, 4, SECTIONS));
-        assertEquals('W', SymLetters.letter(WEAK, FUNC, 1, SECTIONS));
-        assertEquals('V', SymLetters.letter(WEAK, OBJECT, 3, SECTIONS));
-        assertEquals('A', SymLetters.letter(GLOBAL, NOTYPE, 0xfff1, SECTIONS));
-        assertEquals('a', SymLetters.letter(LOCAL, NOTYPE, 0xfff1, SECTIONS));
-        assertEquals('N', SymLetters.letter(GLOBAL, NOTYPE, 5, SECTIONS));
+        int[][] cases = { // letter, binding, type, section index
+            {'T', GLOBAL, FUNC, 1}, {'t', LOCAL, FUNC, 1}, {'R', GLOBAL, OBJECT, 2}, {'r', LOCAL, OBJECT, 2},
+            {'D', GLOBAL, OBJECT, 3}, {'d', LOCAL, NOTYPE, 3}, {'B', GLOBAL, OBJECT, 4}, {'b', LOCAL, OBJECT, 4},
+            {'W', WEAK, FUNC, 1}, {'V', WEAK, OBJECT, 3}, {'A', GLOBAL, NOTYPE, 0xfff1}, {'a', LOCAL, NOTYPE, 0xfff1},
+            {'N', GLOBAL, NOTYPE, 5}};
+        for (int[] c : cases) assertEquals((char) c[0], SymLetters.letter(c[1], c[2], c[3], SECTIONS), java.util.Arrays.toString(c));
     }
 }
