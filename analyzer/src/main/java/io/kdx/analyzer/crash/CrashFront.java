@@ -90,6 +90,7 @@ public final class CrashFront {
         Kernel kernel = null;
         try {
             dump = open(o.dumps().toArray(Path[]::new));
+            if (o.zeroExcluded()) dump = new ZeroExcludedDump(dump);
             symbols = DumpIdentity.locateSymbols(new SymbolLocator(), symbolsPath(o, dump), dump);
             kernel = Kernels.open(dump, symbols);
             CrashSession session = new CrashSession(o, dump, kernel, err);

@@ -41,6 +41,10 @@ final class CrashSession {
     private KernelLog log;
     TaskInfo context;
     private boolean quit;
+    /** gdb's value history number of the next p. */
+    int printCount;
+    private SymLetters symLetters;
+    private boolean symLettersRead;
 
     /** A command's failure: one line, printed as "COMMAND: message". */
     static final class CommandError extends RuntimeException {
@@ -67,6 +71,34 @@ final class CrashSession {
             tasks = List.copyOf(t);
         }
         return tasks;
+    }
+
+    /** The nm letters of the vmlinux given on the command line, read on first use; null without one. */
+    SymLetters symLetters() {
+        if (!symLettersRead) {
+            symLettersRead = true;
+            symLetters = SymLetters.read(vmlinuxPath());
+        }
+        return symLetters;
+    }
+
+    private List<String> structNames, symbolNames;
+
+    /** Struct and union names for completion, read on first use. */
+    List<String> structNames() {
+        if (structNames == null) structNames = StructNames.all(kernel, vmlinuxPath());
+        return structNames;
+    }
+
+    /** The vmlinux named on the command line, or null. */
+    private Path vmlinuxPath() {
+        return options == null || options.vmlinux() == null ? null : cwd.resolve(options.vmlinux());
+    }
+
+    /** Symbol names for completion, read on first use. */
+    List<String> symbolNames() {
+        if (symbolNames == null) symbolNames = StructNames.symbols(kernel, symLetters());
+        return symbolNames;
     }
 
     KernelLog log() {
@@ -144,12 +176,13 @@ final class CrashSession {
         }
     }
 
+    /** The first C outside double quotes; a '>' of C's "->" (p task->comm) is no redirection, as in crash. */
     private static int unquoted(String s, char c) {
         boolean q = false;
         for (int i = 0; i < s.length(); i++) {
             char x = s.charAt(i);
             if (x == '"') q = !q;
-            else if (x == c && !q) return i;
+            else if (x == c && !q && !(c == '>' && i > 0 && s.charAt(i - 1) == '-')) return i;
         }
         return -1;
     }
@@ -190,7 +223,7 @@ final class CrashSession {
             case "set" -> TaskCommands.set(this, args, out);
             case "files" -> TaskCommands.files(this, args, out);
             case "struct", "union" -> DataCommands.struct(this, args, out);
-            case "p", "print", "px", "pd" -> DataCommands.print(this, name, args, out);
+            case "p", "print", "px", "pd", "p/x", "p/d", "print/x", "print/d" -> DataCommands.print(this, name, args, out);
             case "sym" -> DataCommands.sym(this, args, out);
             case "rd" -> DataCommands.rd(this, args, out);
             case "waitq" -> DataCommands.waitq(this, args, out);

@@ -112,42 +112,46 @@ final class DataCommands {
         return base + sep + name + suffix + (m.isBitField() ? " : " + m.bitSize() : "");
     }
 
-    private static int printCount;
-
-    /** p VARIABLE: "VARIABLE = $N = VALUE", as crash shows gdb's answer. */
+    /** p EXPRESSION: see {@link PrintExpr}. */
     static void print(CrashSession s, String cmd, List<String> args, PrintStream out) {
-        if (args.size() != 1) throw new CommandError("kdx's p prints one global variable by name");
-        String name = args.getFirst();
-        Type t = s.kernel.types().variableType(name);
-        long addr = s.kernel.symbol(name);
-        if (t == null || addr == 0) throw new CommandError("no symbol \"" + name + "\" in current context.");
-        GdbValue g = new GdbValue(s.kernel);
-        byte[] b = g.read(addr, Math.max(1, t.resolved().size()));
-        StringBuilder sb = new StringBuilder(name).append(" = $").append(++printCount).append(" = ");
-        g.value(t, b, 0, 0, 0, 0, sb);
-        out.println(sb);
+        PrintExpr.print(s, cmd, args, out);
     }
 
-    /** sym NAME|ADDRESS: "ADDRESS (T) NAME" (T for kernel text, D otherwise), "NAME+OFF" inside a symbol. */
+    /**
+     * sym NAME|ADDRESS: "ADDRESS (L) NAME", NAME+OFFSET inside a symbol, L the nm letter crash prints:
+     * from the vmlinux's symbol table when the session has one (SymLetters), else T inside the kernel
+     * text, B inside the bss, D elsewhere. crash adds a text symbol's source file and line; kdx does not.
+     */
     static void sym(CrashSession s, List<String> args, PrintStream out) {
         if (args.isEmpty()) throw new CommandError("a symbol or an address is needed");
         long text0 = s.kernel.symbol("_stext"), text1 = s.kernel.symbol("_etext");
+        long bss0 = s.kernel.symbol("__bss_start"), bss1 = s.kernel.symbol("__bss_stop");
+        SymLetters letters = s.symLetters();
         for (String a : args) {
             Long n = CrashText.number(a);
-            long addr;
-            String name;
+            long addr, start;
+            String name, sym;
             if (n != null && (a.startsWith("0x") || a.length() >= 9)) {
                 addr = n;
                 SymbolHit h = s.kernel.symbols().lookup(addr - s.kernel.kaslrOffset());
                 if (h == null) throw new CommandError("invalid address: " + a);
                 name = h.offset() == 0 ? h.name() : h.name() + "+" + h.offset();
+                sym = h.name();
+                start = addr - h.offset();
             } else {
                 addr = s.kernel.symbol(a);
                 if (addr == 0) throw new CommandError("invalid address or symbol: " + a);
                 name = a;
+                sym = a;
+                start = addr;
             }
-            boolean text = Long.compareUnsigned(addr, text0) >= 0 && Long.compareUnsigned(addr, text1) < 0;
-            out.printf("%016x (%s) %s%n", addr, text ? "T" : "D", name);
+            char c = letters == null ? 0 : letters.of(sym, start - s.kernel.kaslrOffset());
+            if (c == 0) {
+                boolean text = Long.compareUnsigned(start, text0) >= 0 && Long.compareUnsigned(start, text1) < 0;
+                boolean bss = bss0 != 0 && Long.compareUnsigned(start, bss0) >= 0 && Long.compareUnsigned(start, bss1) < 0;
+                c = text ? 'T' : bss ? 'B' : 'D';
+            }
+            out.printf("%x (%c) %s%n", addr, c, name);
         }
     }
 

@@ -104,7 +104,22 @@ final class GdbValue {
             } catch (MemoryFault e) {
                 sb.append(" <error: Cannot access memory at address 0x").append(Long.toHexString(v)).append('>');
             }
+        } else if (inImage(v)) {
+            // gdb's "print symbol": a data pointer into the kernel image names its symbol (&jiffies: <jiffies_64>)
+            String sym = symbol(v);
+            if (sym != null) sb.append(" <").append(sym).append('>');
         }
+    }
+
+    private long text = -1, end;
+
+    /** Whether v lies in the kernel image, [_text, _end). */
+    private boolean inImage(long v) {
+        if (text == -1) {
+            text = k.symbol("_text");
+            end = k.symbol("_end");
+        }
+        return text != 0 && end != 0 && Long.compareUnsigned(v, text) >= 0 && Long.compareUnsigned(v, end) < 0;
     }
 
     /** "name" or "name+off" of a kernel text or data address, or null. */

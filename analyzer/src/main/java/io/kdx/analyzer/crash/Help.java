@@ -15,15 +15,15 @@ final class Help {
             Map.entry("foreach", "foreach [PID|TASK|NAME|STATE|kernel|user ...] bt [-f] | ps: a command for each task chosen (STATE: RU IN UN ST ZO TR DE ID ...)."),
             Map.entry("mount", "mount: the mounts (MOUNT SUPERBLK TYPE DEVNAME DIRNAME)."),
             Map.entry("struct", "struct NAME[.MEMBER[,MEMBER]] [ADDRESS|SYMBOL ...] [-o]: a struct's layout, or its values at ADDRESS."),
-            Map.entry("p", "p VARIABLE: the value of a global variable."),
-            Map.entry("sym", "sym NAME|ADDRESS: a symbol's address, or the symbol+offset of an address."),
+            Map.entry("p", "p [-x|-d] EXPRESSION, p/x, p/d: a global VAR with .MEMBER, ->MEMBER, [INDEX]; &EXPRESSION; sizeof(struct NAME)."),
+            Map.entry("sym", "sym NAME|ADDRESS: a symbol's address and nm type letter, or the symbol+offset of an address."),
             Map.entry("rd", "rd ADDRESS|SYMBOL [COUNT]: COUNT 64-bit words of memory."),
             Map.entry("waitq", "waitq ADDRESS: the tasks waiting on a wait_queue_head."),
             Map.entry("files", "files [PID|TASK]: a task's root, working directory and open files."),
             Map.entry("set", "set [PID|TASK|-p]: show or change the current task (-p: the panic task)."),
             Map.entry("cd", "cd [DIR]: change the directory that redirected output is written to."),
             Map.entry("analyze", "analyze [--stacks]: kdx's diagnosis (verdict, remedy, evidence)."),
-            Map.entry("kmem", "kmem: not answered by kdx yet."),
+            Map.entry("kmem", "kmem -i: the memory table (pages, size, share of total: TOTAL MEM, FREE, USED, SHARED, BUFFERS, CACHED, SLAB, huge pages, swap, commit limit)."),
             Map.entry("help", "help [COMMAND]: the commands, or one command's options."),
             Map.entry("quit", "quit, q, exit: end the session."));
 

@@ -15,8 +15,8 @@ import org.jline.terminal.TerminalBuilder;
 
 /**
  * The interactive prompt (JLine): line editing, history kept in ~/.cache/kdx/shell_history, and
- * completion of command names, then of the common kernel struct names after struct and of task pids after bt, ps,
- * set and files. Loaded only when standard input is a terminal, so other commands never load JLine.
+ * completion of command names, then of struct and union names after struct, of symbol names after sym, p, rd and
+ * dis, and of task pids after bt, ps, set and files. Loaded only when standard input is a terminal, so other commands never load JLine.
  */
 final class Shell {
     private Shell() {}
@@ -54,6 +54,9 @@ final class Shell {
         return dir.resolve("shell_history");
     }
 
+    /** At most this many candidates (a prefix of one letter matches thousands of symbols). */
+    static final int MAX = 2000;
+
     /** Completion candidates for the word being typed, given the words before it. */
     static List<String> candidates(CrashSession s, List<String> before, String word) {
         List<String> out = new ArrayList<>();
@@ -62,8 +65,13 @@ final class Shell {
             return out;
         }
         switch (before.getFirst()) {
-            case "struct", "union" -> {
-                for (String n : StructNames.all(s.kernel)) if (n.startsWith(word)) out.add(n);
+            case "struct", "union" -> out.addAll(StructNames.startingWith(s.structNames(), word, MAX));
+            case "sym", "p", "print", "px", "pd", "rd", "dis" -> {
+                // p's expressions: the variable before the first . -> [ or &, completed as a whole word
+                String w = word.startsWith("&") ? word.substring(1) : word;
+                if (w.matches("[A-Za-z_]\\w*|")) {
+                    for (String n : StructNames.startingWith(s.symbolNames(), w, MAX)) out.add(word.startsWith("&") ? "&" + n : n);
+                }
             }
             case "bt", "ps", "set", "files" -> {
                 for (var t : s.tasks()) {

@@ -105,14 +105,19 @@ final class SystemCommands {
             if (mods.note() != null) s.err.println("mod: " + mods.note());
             return;
         }
+        // 6.4+ (struct module_memory mem[]): crash heads the column TEXT_BASE and sizes a module as its
+        // core regions together (text, data, rodata, ro_after_init: the mod_mem_type values below MOD_INIT_TEXT)
+        boolean memory = !s.kernel.hasMember("module", "core_layout") && s.kernel.hasMember("module", "mem");
+        java.util.Map<Long, Long> sizes = new java.util.HashMap<>();
+        for (Modules.Module m : mods.list()) sizes.put(m.address(), memory ? coreSize(s, m) : m.size());
         int nameLen = 4, sizeLen = 4;
         for (Modules.Module m : mods.list()) {
             nameLen = Math.max(nameLen, m.name().length());
-            sizeLen = Math.max(sizeLen, Long.toString(m.size()).length());
+            sizeLen = Math.max(sizeLen, Long.toString(sizes.get(m.address())).length());
         }
         StringBuilder sb = new StringBuilder();
         sb.append(CrashText.center("MODULE", 16)).append("  ").append(CrashText.ljust("NAME", nameLen)).append("  ")
-                .append(CrashText.center("BASE", 16)).append("  ").append(CrashText.rjust("SIZE", sizeLen))
+                .append(CrashText.center(memory ? "TEXT_BASE" : "BASE", 16)).append("  ").append(CrashText.rjust("SIZE", sizeLen))
                 .append("  OBJECT FILE\n");
         for (Modules.Module m : list) {
             String object = "(not loaded)  [CONFIG_KALLSYMS]";
@@ -122,10 +127,20 @@ final class SystemCommands {
                 if (f != null) object = f.toString();
             }
             sb.append(String.format("%016x  %s  %016x  %s  %s%n", m.address(), CrashText.ljust(m.name(), nameLen), m.base(),
-                    CrashText.rjust(Long.toString(m.size()), sizeLen), object));
+                    CrashText.rjust(Long.toString(sizes.get(m.address())), sizeLen), object));
         }
         out.print(sb);
         if (mods.note() != null) s.err.println("mod: " + mods.note());
+    }
+
+    /** The sizes of a 6.4+ module's mem[t] for t below MOD_INIT_TEXT; the text's alone when the enum is unknown. */
+    private static long coreSize(CrashSession s, Modules.Module m) {
+        long init = s.kernel.types().enumerator("MOD_INIT_TEXT").orElse(1);
+        long mem = s.kernel.offsetOf("module", "mem"), each = s.kernel.sizeOf("module_memory");
+        long size = s.kernel.offsetOf("module_memory", "size");
+        long sum = 0;
+        for (long t = 0; t < init; t++) sum += s.kernel.readU32(m.address() + mem + t * each + size) & 0xffffffffL;
+        return sum;
     }
 
     /** NAME.ko (or .ko.debug, .ko.xz), '-' and '_' alike, anywhere under dir; null when absent. */
@@ -162,8 +177,12 @@ final class SystemCommands {
         for (String p : r.problems()) s.err.println("mount: " + p);
     }
 
+    /** kmem -i: crash's memory table (KmemInfo); kmem's other options are not answered. */
     static void kmem(CrashSession s, List<String> args, PrintStream out) {
-        throw new CommandError("kdx does not answer kmem yet (kmem -i needs the zone counters); see `sys` for MEMORY");
+        if (!args.equals(List.of("-i"))) throw new CommandError("kdx answers kmem -i only");
+        KmemInfo.Rows r = KmemInfo.read(s.kernel);
+        out.print(KmemInfo.render(r));
+        for (String p : r.problems()) s.err.println("kmem: " + p);
     }
 
     static void analyze(CrashSession s, List<String> args, PrintStream out) {

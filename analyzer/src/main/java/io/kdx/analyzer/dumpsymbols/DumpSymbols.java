@@ -312,6 +312,11 @@ public final class DumpSymbols implements KernelSymbols {
         return count;
     }
 
+    /** Symbol {@code i}'s name, 0 <= i < symbolCount() (the crash front's shell completes them). */
+    public String symbolName(int i) {
+        return table.nameAt(i);
+    }
+
     /** How the kallsyms tables were found: "VMCOREINFO" or a search of the image. */
     public String foundBy() {
         return foundBy;

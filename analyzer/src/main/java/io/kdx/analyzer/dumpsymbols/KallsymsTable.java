@@ -13,10 +13,14 @@ interface KallsymsTable {
     /** Number of symbols. */
     int count();
 
+    /** Symbol {@code i}'s name, 0 <= i < count(), in the table's own order. */
+    String nameAt(int i);
+
     /** The fully decoded table (sorted and hashed, as a vmlinux's). */
     record Decoded(io.kdx.symbols.elf.SymbolTable table) implements KallsymsTable {
         @Override public long address(String name) { return table.address(name); }
         @Override public SymbolHit lookup(long address) { return table.lookup(address); }
         @Override public int count() { return table.size(); }
+        @Override public String nameAt(int i) { return table.nameAt(i); }
     }
 }

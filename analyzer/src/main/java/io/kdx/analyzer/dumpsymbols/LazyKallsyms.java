@@ -186,4 +186,10 @@ final class LazyKallsyms implements KallsymsTable {
     public int count() {
         return n;
     }
+
+    /** In name order (kallsyms_seqs_of_names). */
+    @Override
+    public String nameAt(int i) {
+        return new String(name(seq(i)), StandardCharsets.ISO_8859_1);
+    }
 }

@@ -82,7 +82,7 @@ class CrashSessionTest {
 
     @Test
     void failuresAndUnknownCommandsDoNotEndTheSession() throws Exception {
-        Run r = run("nosuch\nbt 99999\nstruct no_such_struct\nkmem -i\nsys\nquit\nsys\n", true);
+        Run r = run("nosuch\nbt 99999\nstruct no_such_struct\nkmem -s\nsys\nquit\nsys\n", true);
         assertTrue(r.quit());
         assertEquals("crash: command not found: nosuch\nbt: invalid task or pid value: 99999\n"
                 + "struct: invalid data structure reference: no_such_struct\n", r.err().substring(0, r.err().indexOf("kmem: ")));
@@ -114,5 +114,43 @@ class CrashSessionTest {
         assertTrue(Shell.candidates(s, List.of("struct"), "super").contains("super_block"));
         assertTrue(Shell.candidates(s, List.of("bt"), "1").contains("1"));
         assertTrue(Shell.candidates(s, List.of(), "").containsAll(CrashSession.COMMANDS));
+    }
+
+    /** Struct names from the dump's BTF (every one a struct or union the types know), symbols from its kallsyms. */
+    @Test
+    void shellCompletesStructAndSymbolNames() throws Exception {
+        CrashSession s = new CrashSession(null, dump, kernel, new PrintStream(new ByteArrayOutputStream()));
+        List<String> all = Shell.candidates(s, List.of("struct"), "");
+        assertTrue(all.size() > 1000, "BTF lists thousands of structs: " + all.size());
+        List<String> task = Shell.candidates(s, List.of("struct"), "task_");
+        assertTrue(task.contains("task_struct") && task.contains("task_group"), task.toString());
+        for (String n : task) assertTrue(n.startsWith("task_") && kernel.types().struct(n) != null, n);
+        List<String> j = Shell.candidates(s, List.of("p"), "jiffies");
+        assertTrue(j.contains("jiffies") && j.contains("jiffies_64"), j.toString());
+        for (String n : j) assertTrue(n.startsWith("jiffies") && kernel.symbol(n) != 0, n);
+        assertEquals(Shell.candidates(s, List.of("sym"), "init_ta"), Shell.candidates(s, List.of("rd"), "init_ta"));
+        assertTrue(Shell.candidates(s, List.of("sym"), "init_ta").contains("init_task"));
+        assertTrue(Shell.candidates(s, List.of("p"), "&init_ta").contains("&init_task"));
+        assertEquals(List.of(), Shell.candidates(s, List.of("p"), "init_task."));
+        assertEquals(List.of(), Shell.candidates(s, List.of("sym"), "no_such_symbol_prefix_"));
+    }
+
+    /** p's expressions on the sample (its symbols read from the dump): members, pointers, addresses, sizes, formats. */
+    @Test
+    void printExpressions() throws Exception {
+        long initTask = kernel.symbol("init_task");
+        Run r = run("p init_task.pid\np/x init_task.pid\np sizeof(struct list_head)\np &init_task\np init_task.comm\n"
+                + "p -x jiffies\np init_task.tasks.next->prev\np nosuch.x\n", true);
+        String[] l = r.out().split("\n");
+        assertEquals("$1 = 0", l[0]);
+        assertEquals("$2 = 0x0", l[1]);
+        assertEquals("$3 = 16", l[2]);
+        assertEquals(String.format("$4 = (struct task_struct *) 0x%x <init_task>", initTask), l[3]);
+        assertEquals("$5 = \"swapper/0\\000\\000\\000\\000\\000\\000\"", l[4]);
+        assertTrue(l[5].matches("jiffies = \\$6 = 0x[0-9a-f]+"), l[5]);
+        // the first task's prev is init_task's own tasks member
+        long tasks = initTask + kernel.offsetOf("task_struct", "tasks");
+        assertEquals(String.format("$7 = (struct list_head *) 0x%x <init_task+%d>", tasks, tasks - initTask), l[6]);
+        assertEquals("p: no symbol \"nosuch\" in current context.\n", r.err());
     }
 }

@@ -89,6 +89,16 @@ public final class BtfFile {
         return strings;
     }
 
+    /** The names of the named structs and unions, in type id order (the crash front's shell completes them). */
+    public java.util.List<String> structNames() throws SymbolsException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int id = 1; id <= count(); id++) {
+            int k = kind(id);
+            if ((k == Btf.KIND_STRUCT || k == Btf.KIND_UNION) && nameOff(id) != 0) out.add(string(nameOff(id)));
+        }
+        return out;
+    }
+
     /** The number of types (the greatest type id). */
     public int count() {
         return recordOffset.length - 1;
