@@ -9,9 +9,11 @@ import java.util.Map;
 /**
  * The C types of the global variables kdx reads, for a kernel known only from its dump: BTF encodes
  * no global variables but the per-CPU ones (pahole before 1.27), so their types are written down
- * here, once, as the kernel declares them (6.1 and 6.12 agree on every entry). FixturesIT-style
+ * here, once, as the kernel declares them (5.10, 6.1 and 6.12 agree on every entry). FixturesIT-style
  * tests check each against the vmlinux's DWARF. Arrays sized by the configuration (NR_CPUS,
- * MAX_NUMNODES) are given without a count.
+ * MAX_NUMNODES) are given without a count. The per-CPU variables kdx reads are here too: BTF has
+ * them (its .data..percpu DATASEC, which wins) only where pahole 1.18 or newer made it, and Debian
+ * 11's 5.10 BTF has none.
  */
 public final class DumpGlobals {
     private DumpGlobals() {}
@@ -51,7 +53,9 @@ public final class DumpGlobals {
             e("audit_rate_limit", "u32", ""),
             e("audit_lost", "atomic_t", ""),
             e("audit_backlog_wait_time_actual", "atomic_t", ""),
-            e("vmcoreinfo_data", "unsigned char", "*"));
+            e("vmcoreinfo_data", "unsigned char", "*"),
+            e("runqueues", "struct rq", ""),
+            e("current_task", "struct task_struct", "*"));
 
     /** The variables the table describes (tests check each against DWARF). */
     public static java.util.Set<String> names() {

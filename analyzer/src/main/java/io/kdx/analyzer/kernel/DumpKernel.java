@@ -139,7 +139,9 @@ final class DumpKernel implements Kernel {
     public long symbol(String name) {
         long link = symbols.address(name);
         if (link == 0) return 0;
-        if (perCpuStart == 0 && perCpuEnd != 0 && Long.compareUnsigned(link, perCpuEnd) < 0) return link;
+        // per-CPU symbols are offsets into the per-CPU area, not moved by KASLR; __per_cpu_end, the
+        // area's end, is one of them (kallsyms lists it absolute, 'A', as __per_cpu_start)
+        if (perCpuStart == 0 && perCpuEnd != 0 && Long.compareUnsigned(link, perCpuEnd) <= 0) return link;
         return link + layout.kaslrOffset();
     }
 

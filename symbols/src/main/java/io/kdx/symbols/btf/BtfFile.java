@@ -16,12 +16,24 @@ public final class BtfFile {
     final MemorySegment strings;
     /** Offset of type id i's record in {@link #types}, for i in [1, count]; [0] is unused. */
     private final int[] recordOffset;
+    /**
+     * Whether an ENUM's kind_flag says its sign: true when some ENUM has the flag set or an ENUM64
+     * exists (pahole 1.24+, the BTF of 6.0 and later); false for older BTF (Debian 11's 5.10), which
+     * never sets it and stores every value as the __s32 of the original format.
+     */
+    final boolean enumSignFlag;
 
     private BtfFile(Path file, MemorySegment types, MemorySegment strings, int[] recordOffset) {
         this.file = file;
         this.types = types;
         this.strings = strings;
         this.recordOffset = recordOffset;
+        boolean flag = false;
+        for (int id = 1; id < recordOffset.length && !flag; id++) {
+            int info = Bytes.i32(types, recordOffset[id] + 4), kind = Btf.kind(info);
+            flag = kind == Btf.KIND_ENUM64 || kind == Btf.KIND_ENUM && Btf.kindFlag(info);
+        }
+        this.enumSignFlag = flag;
     }
 
     /** Parses {@code btf} (the section's bytes); {@code file} names it in errors. */

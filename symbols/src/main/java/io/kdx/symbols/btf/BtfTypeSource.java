@@ -164,7 +164,7 @@ final class BtfTypeSource implements TypeSource {
 
     private TypeNode enumeration(TypeGraph g, long key, String name, long size, int info, long rec) throws SymbolsException {
         int kind = Btf.kind(info), vlen = Btf.vlen(info);
-        boolean signed = Btf.kindFlag(info);
+        boolean signed = BtfTypes.enumSigned(btf, kind, info, rec);
         String[] names = new String[vlen];
         long[] values = new long[vlen];
         for (int i = 0; i < vlen; i++) {

@@ -59,7 +59,7 @@ public final class BtfTypes extends IndexedTypes {
                 case Btf.KIND_ENUM, Btf.KIND_ENUM64 -> {
                     int vlen = Btf.vlen(info);
                     add(btf, strings, names, vlen == 0 ? NameIndex.ENUM_DECL : NameIndex.ENUM, name, id, 0); // vlen 0: a forward enum
-                    boolean signed = Btf.kindFlag(info);
+                    boolean signed = enumSigned(btf, kind, info, rec);
                     for (int i = 0; i < vlen; i++) {
                         long e = rec + (long) i * (kind == Btf.KIND_ENUM ? 8 : 12);
                         add(btf, strings, names, NameIndex.ENUMERATOR, Bytes.u32(btf.types, e), id, enumValue(btf, kind, signed, e));
@@ -92,6 +92,16 @@ public final class BtfTypes extends IndexedTypes {
         long h = 0xcbf29ce484222325L; // Bytes.hashCString's FNV-1a
         for (int p = (int) nameOff; p < strings.length && strings[p] != 0; p++) h = (h ^ (strings[p] & 0xff)) * 0x100000001b3L;
         names.add(cat, h, id, aux, nameOff);
+    }
+
+    /**
+     * Whether an enum's values are signed: its kind_flag where the BTF uses it (6.0+); in older BTF
+     * (no flag, every value an __s32) as GCC decides: signed when some value is negative.
+     */
+    static boolean enumSigned(BtfFile btf, int kind, int info, long rec) {
+        if (btf.enumSignFlag || kind != Btf.KIND_ENUM) return Btf.kindFlag(info);
+        for (int i = 0, n = Btf.vlen(info); i < n; i++) if (Bytes.i32(btf.types, rec + 8L * i + 4) < 0) return true;
+        return false;
     }
 
     /** An enumerator at record offset {@code e}: ENUM {name, s32/u32 val}, ENUM64 {name, lo32, hi32}; kind_flag = signed (6.0+). */
