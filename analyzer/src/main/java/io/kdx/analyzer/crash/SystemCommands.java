@@ -170,8 +170,8 @@ final class SystemCommands {
         for (MountInfo m : r.mounts()) {
             if (ns == -1) ns = m.mntNamespace();
             if (m.mntNamespace() != ns) continue; // crash lists the mounts of the current task's namespace
-            sb.append(String.format("%016x %016x %-6s %s %-10s%n", m.mount(), m.superBlock(), m.fstype(),
-                    CrashText.ljust(m.device() == null ? "(unknown)" : m.device(), devlen), m.mountpoint()));
+            sb.append(String.format("%016x %016x %-6s %s %-10s%n", m.mount(), m.superBlock(), m.fstype() == null ? "?" : m.fstype(),
+                    CrashText.ljust(m.device() == null ? "(unknown)" : m.device(), devlen), m.mountpoint() == null ? "?" : m.mountpoint()));
         }
         out.print(sb);
         for (String p : r.problems()) s.err.println("mount: " + p);

@@ -52,8 +52,11 @@ final class TaskCommands {
 
     static String psLine(TaskInfo t) {
         String comm = t.isKernelThread() ? "[" + t.comm() + "]" : t.comm();
-        return String.format(Locale.ROOT, "%s %7d %7d %3d  %016x  %2s  %4.1f %8d %8d  %s", t.active() ? ">" : " ", t.pid(),
-                t.ppid(), t.cpu(), t.task(), t.state(), t.memPercent(), t.vszKiB(), t.rssKiB(), comm);
+        // an mm kdx could not read has no %MEM, VSZ or RSS: '?' rather than a made-up -1 or NaN
+        return String.format(Locale.ROOT, "%s %7d %7d %3d  %016x  %2s  %4s %8s %8s  %s", t.active() ? ">" : " ", t.pid(),
+                t.ppid(), t.cpu(), t.task(), t.state(),
+                !t.known("mem_percent") ? "?" : String.format(Locale.ROOT, "%.1f", t.memPercent()),
+                !t.known("vsz") ? "?" : Long.toString(t.vszKiB()), !t.known("rss") ? "?" : Long.toString(t.rssKiB()), comm);
     }
 
     /** ps -m's stamp, "[D HH:MM:SS.mmm] ", from runqueue clock minus sched_info.last_arrival. */
