@@ -34,7 +34,34 @@ final class SystemCommands {
 
     static void sys(CrashSession s, List<String> args, PrintStream out) {
         if (!args.isEmpty()) throw new CommandError("options " + String.join(" ", args) + " are not supported by kdx; plain sys is");
-        out.print(SysText.render(sysInfo(s)));
+        SysInfo i = sysInfo(s);
+        long ticks = jiffiesUptime(s.kernel);
+        if (ticks >= 0) {
+            i = new SysInfo(i.kernel(), i.dumpfile(), i.partial(), i.cpus(), i.cpusOffline(), i.dateSeconds(), ticks, i.loadAverage(),
+                    i.tasks(), i.nodename(), i.release(), i.version(), i.machine(), i.memoryBytes(), i.cpuMhz(), i.panic(), i.problems());
+        }
+        out.print(SysText.render(i));
+    }
+
+    /**
+     * crash's UPTIME counts ticks, not the timekeeper's boot time that kdx sys prints (as /proc/uptime
+     * does): jiffies_64 since INITIAL_JIFFIES ((unsigned int)(-300*HZ), include/linux/jiffies.h), in
+     * whole seconds of HZ ticks, HZ from tick_nsec (TICK_NSEC, NSEC_PER_SEC/HZ rounded). A guest that
+     * lost ticks (QEMU under load) is behind its boot clock, and crash prints the ticks' figure. -1 when
+     * either symbol is missing or unreadable: the boot-time figure is printed then.
+     */
+    static long jiffiesUptime(io.kdx.analyzer.kernel.Kernel k) {
+        long j = k.symbol("jiffies_64"), t = k.symbol("tick_nsec");
+        if (j == 0 || t == 0) return -1;
+        try {
+            long tickNsec = k.readU64(t);
+            if (tickNsec <= 0 || tickNsec > 100_000_000L) return -1; // HZ below 10: not a tick length
+            long hz = Math.round(1e9 / tickNsec);
+            long initial = (-300L * hz) & 0xffff_ffffL;
+            return Long.divideUnsigned(k.readU64(j) - initial, hz);
+        } catch (io.kdx.analyzer.kernel.MemoryFault e) {
+            return -1;
+        }
     }
 
     /** log [-T] [-m]: crash's "[seconds.micros] text" lines; -T puts the wall-clock time (boot date + timestamp) instead. */
