@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * rt_mutex and percpu_rw_semaphore waits and owners in synthetic kernels laid out from each version's
- * struct definitions: the rt_mutex of 5.15+ (struct rt_mutex_base inside; Debian's 6.1.192 waiter with
- * its rt_waiter_node, pahole's offsets) and of 4.15 to 5.14 (owner and waiters in struct rt_mutex
- * itself, the waiter's rb_node tree_entry first), and the 2020 percpu_rw_semaphore (wait queue, block,
- * per-CPU read_count). The real 6.1 dump of the locks scenario checks the same against the guest's truth.
+ * struct definitions (as the released kernels' BTF/DWARF have them): the rt_mutex of 5.15+ (struct
+ * rt_mutex_base inside, 830e6acc8a1c) with Debian 6.1.192's waiter and its rt_waiter_node (pahole's
+ * offsets), and with the plain tree_entry of 5.15 to 6.4; of 4.15 to 5.14 (owner and waiters in struct
+ * rt_mutex itself, the waiter's rb_node tree_entry first) and of 3.14 to 4.13 (an rb_root and a
+ * separate leftmost pointer, at the same offsets); and the 5.7+ percpu_rw_semaphore (7f26482a872c:
+ * wait queue, block, per-CPU read_count). The real 6.1 dump of the locks scenario checks the same
+ * against the guest's truth.
  */
 class RtPercpuLockTest {
     static final long TASK_SIZE = 128, PI_BLOCKED_ON = 64;
@@ -27,6 +30,28 @@ class RtPercpuLockTest {
         k.types.struct("rt_mutex_base", 32).member("wait_lock", 0, 4).structMember("waiters", 8, 16).pointer("owner", 24);
         k.types.struct("rt_mutex_waiter", 112).structMember("tree", 0, 40).structMember("tree.entry", 0, 24)
                 .structMember("pi_tree", 40, 40).pointer("task", 80).pointer("lock", 88);
+        k.types.struct("task_struct", TASK_SIZE).pointer("pi_blocked_on", PI_BLOCKED_ON);
+        return k;
+    }
+
+    /** 5.15 to 6.4: rt_mutex { rt_mutex_base rtmutex }, waiter { tree_entry @0; pi_tree_entry @24; task @48; lock @56 }. */
+    static FakeKernel rt515NoWaiterNode() {
+        FakeKernel k = new FakeKernel();
+        k.types.struct("rt_mutex", 32).structMember("rtmutex", 0, 32);
+        k.types.struct("rt_mutex_base", 32).member("wait_lock", 0, 4).structMember("waiters", 8, 16).pointer("owner", 24);
+        k.types.struct("rt_mutex_waiter", 96).structMember("tree_entry", 0, 24).structMember("pi_tree_entry", 24, 24)
+                .pointer("task", 48).pointer("lock", 56).member("wake_state", 64, 4).member("prio", 68, 4);
+        k.types.struct("task_struct", TASK_SIZE).pointer("pi_blocked_on", PI_BLOCKED_ON);
+        return k;
+    }
+
+    /** 3.14 to 4.13: rt_mutex { wait_lock @0; rb_root waiters @8; waiters_leftmost @16; owner @24 }. */
+    static FakeKernel rtBefore415() {
+        FakeKernel k = new FakeKernel();
+        k.types.struct("rt_mutex", 32).member("wait_lock", 0, 4).structMember("waiters", 8, 8).pointer("waiters_leftmost", 16)
+                .pointer("owner", 24);
+        k.types.struct("rt_mutex_waiter", 72).structMember("tree_entry", 0, 24).structMember("pi_tree_entry", 24, 24)
+                .pointer("task", 48).pointer("lock", 56).member("prio", 64, 4);
         k.types.struct("task_struct", TASK_SIZE).pointer("pi_blocked_on", PI_BLOCKED_ON);
         return k;
     }
@@ -94,6 +119,18 @@ class RtPercpuLockTest {
     }
 
     @Test
+    void rtMutexSince515WithoutRtWaiterNode() {
+        FakeKernel k = rt515NoWaiterNode();
+        assertEquals(0, new LockLayout(k).rtBase);
+        checkRt(k, 0, 48, 56);
+    }
+
+    @Test
+    void rtMutexBefore415() {
+        checkRt(rtBefore415(), 0, 48, 56);
+    }
+
+    @Test
     void aWaiterMissingFromTheTreeIsNoted() {
         FakeKernel k = rt515();
         LockLayout l = new LockLayout(k);
@@ -104,7 +141,7 @@ class RtPercpuLockTest {
         assertTrue(f.note().contains("not in the lock's waiters tree"), f.note());
     }
 
-    /** 2020 on: percpu_rw_semaphore { rss @0 (48); read_count @48; writer.task @56; waiters @64 (head @72); block @88 }. */
+    /** 5.7 on (7f26482a872c): percpu_rw_semaphore { rss @0 (48); read_count @48; writer.task @56; waiters @64 (head @72); block @88 }. */
     @Test
     void percpuRwsemWaitersBlockAndReaders() {
         FakeKernel k = new FakeKernel();
