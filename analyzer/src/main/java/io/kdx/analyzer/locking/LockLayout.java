@@ -70,6 +70,13 @@ public final class LockLayout {
     public final long pcpuRwSem;
     /** wait_queue_entry: private (the task) and entry (its list_head). */
     public final long wqEntryPrivate, wqEntryList;
+    /**
+     * WQ_FLAG_CUSTOM, a percpu_rw_semaphore reader's mark in its wait_queue_entry.flags (include/linux/wait.h):
+     * 0x08 while WQ_FLAG_BOOKMARK (0x04) existed, 0x04 once Matthew Wilcox's removal of the wait bookmarks
+     * renumbered the flags (after 6.1; 6.12's headers have it), told by __wake_up_locked_key_bookmark,
+     * which that removal deleted.
+     */
+    public final int wqFlagCustom;
     /** THREAD_SIZE: sizeof(union thread_union), 16 KiB on x86_64 without KASAN. */
     public final long threadSize;
 
@@ -109,6 +116,9 @@ public final class LockLayout {
         pcpuRwSem = opt(k, "percpu_rw_semaphore", "rw_sem");
         wqEntryPrivate = opt(k, "wait_queue_entry", "private");
         wqEntryList = opt(k, "wait_queue_entry", "entry");
+        int[] rv = version(k.release());
+        boolean bookmarks = k.symbol("__wake_up_locked_key_bookmark") != 0 || rv[0] > 0 && (rv[0] < 6 || rv[0] == 6 && rv[1] <= 1);
+        wqFlagCustom = bookmarks ? 0x08 : 0x04;
         long ts = 16384;
         try {
             long s = k.sizeOf("thread_union");

@@ -144,7 +144,23 @@ class RtPercpuLockTest {
     /** 5.7 on (7f26482a872c): percpu_rw_semaphore { rss @0 (48); read_count @48; writer.task @56; waiters @64 (head @72); block @88 }. */
     @Test
     void percpuRwsemWaitersBlockAndReaders() {
+        FakeKernel k = new FakeKernel(); // 6.1: WQ_FLAG_BOOKMARK 0x04 still there, so WQ_FLAG_CUSTOM is 0x08
+        k.symbol("__wake_up_locked_key_bookmark", 0xffffffff81100000L);
+        percpuScene(k, 0x08);
+    }
+
+    /** 6.12: the wait bookmarks removed, WQ_FLAG_CUSTOM is 0x04 (a reader read as 0x08 would be called a writer). */
+    @Test
+    void percpuRwsemReaderMarkAfterTheBookmarksWent() {
         FakeKernel k = new FakeKernel();
+        k.release = "6.12.118+deb12-cloud-amd64";
+        assertEquals(0x04, new LockLayout(k).wqFlagCustom);
+        percpuScene(k, 0x04);
+        FakeKernel old = new FakeKernel(); // 6.1 whose symbols lack it: by release
+        assertEquals(0x08, new LockLayout(old).wqFlagCustom);
+    }
+
+    void percpuScene(FakeKernel k, int custom) {
         k.types.struct("percpu_rw_semaphore", 96).structMember("rss", 0, 48).pointer("read_count", 48)
                 .structMember("writer", 56, 8).pointer("writer.task", 56).structMember("waiters", 64, 24).member("block", 88, 4);
         k.types.struct("wait_queue_head", 24).member("lock", 0, 4).structMember("head", 8, 16);
@@ -164,7 +180,7 @@ class RtPercpuLockTest {
         long reader = k.alloc(TASK_SIZE), writer = k.alloc(TASK_SIZE);
         long stackR = k.alloc(16384), stackW = k.alloc(16384);
         long er = stackR + 0x3e00, ew = stackW + 0x3e00;
-        k.putU32(er, 0x01 | 0x08); // a reader: WQ_FLAG_EXCLUSIVE | WQ_FLAG_CUSTOM
+        k.putU32(er, 0x01 | custom); // a reader: WQ_FLAG_EXCLUSIVE | WQ_FLAG_CUSTOM
         k.putU32(ew, 0x01); // a writer: exclusive only
         for (long[] e : new long[][] {{er, reader}, {ew, writer}}) {
             k.putU64(e[0] + 8, e[1]);
