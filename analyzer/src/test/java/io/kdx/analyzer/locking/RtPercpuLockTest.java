@@ -84,6 +84,7 @@ class RtPercpuLockTest {
 
     void checkRt(FakeKernel k, long nodeOff, long taskOff, long lockOff) {
         LockLayout l = new LockLayout(k);
+        assertEquals(0, l.rtBase); // the rt_mutex_base at 0 of struct rt_mutex, or (no rtmutex member) the members its own
         assertEquals(nodeOff, l.rtWaiterNode);
         assertEquals(8, LockWait.headOffset(l, LockWait.Type.RT_MUTEX));
         long[] s = rtScene(k, nodeOff, taskOff, lockOff);
@@ -106,23 +107,17 @@ class RtPercpuLockTest {
 
     @Test
     void rtMutexSince515WithRtWaiterNode() {
-        FakeKernel k = rt515();
-        assertEquals(0, new LockLayout(k).rtBase);
-        checkRt(k, 0, 80, 88);
+        checkRt(rt515(), 0, 80, 88);
     }
 
     @Test
     void rtMutexBefore515() {
-        FakeKernel k = rtBefore515();
-        assertEquals(0, new LockLayout(k).rtBase); // no rtmutex member: the members are the rt_mutex's own
-        checkRt(k, 0, 48, 56);
+        checkRt(rtBefore515(), 0, 48, 56);
     }
 
     @Test
     void rtMutexSince515WithoutRtWaiterNode() {
-        FakeKernel k = rt515NoWaiterNode();
-        assertEquals(0, new LockLayout(k).rtBase);
-        checkRt(k, 0, 48, 56);
+        checkRt(rt515NoWaiterNode(), 0, 48, 56);
     }
 
     @Test
