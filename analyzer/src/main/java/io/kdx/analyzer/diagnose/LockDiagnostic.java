@@ -42,7 +42,7 @@ final class LockDiagnostic implements Diagnostic {
             if (n == null) continue;
             // kernel/locking/rtmutex.c, rtmutex_api.c: rt_mutex_slowlock_block, __rt_mutex_slowlock(_locked), rt_mutex_slowlock
             if (n.contains("rt_mutex_slowlock") || n.startsWith("rt_mutex_lock")) return LockWait.Type.RT_MUTEX;
-            // kernel/locking/percpu-rwsem.c (2020 on): readers and writers alike wait in percpu_rwsem_wait
+            // kernel/locking/percpu-rwsem.c (5.7 on, 7f26482a872c): readers and writers alike wait in percpu_rwsem_wait
             if (n.equals("percpu_rwsem_wait")) return LockWait.Type.PERCPU_RWSEM;
             if (n.startsWith("rwsem_down_write_slowpath") || n.equals("down_write") || n.equals("down_write_killable")) return LockWait.Type.RWSEM_WRITE;
             if (n.startsWith("rwsem_down_read_slowpath") || n.equals("down_read") || n.equals("down_read_killable")) return LockWait.Type.RWSEM_READ;
@@ -134,13 +134,17 @@ final class LockDiagnostic implements Diagnostic {
                     owners.put(lock, LockOwner.percpuRwsem(l.pcpuBlock >= 0 ? k.readU32(lock + l.pcpuBlock) : 0, readers(k, l, lock)));
                     ownerWords.put(lock, 0L);
                 } else if (e.getValue() == LockWait.Type.MUTEX) {
+                    if (!l.mutexOwnerWord && l.mutexCount < 0) { // neither form (a PREEMPT_RT mutex is an rt_mutex_base)
+                        c.unreadable().add(String.format("the owner of mutex 0x%x is unknown: struct mutex has neither an owner word nor a count", lock));
+                        continue;
+                    }
                     long w = l.mutexOwner >= 0 ? k.readU64(lock + l.mutexOwner) : 0;
                     ownerWords.put(lock, w);
                     owners.put(lock, l.mutexOwnerWord ? LockOwner.mutexWord(w) : LockOwner.mutexCount(k.readU32(lock + l.mutexCount), w));
                 } else {
                     long w = l.rwsemOwner >= 0 ? k.readU64(lock + l.rwsemOwner) : 0;
                     ownerWords.put(lock, w);
-                    owners.put(lock, l.rwsemOwnerWord ? LockOwner.rwsemWord(k.readU64(lock + l.rwsemCount), w) : LockOwner.rwsemPointer(w));
+                    owners.put(lock, l.rwsemOwnerWord ? LockOwner.rwsemWord(k.readU64(lock + l.rwsemCount), w, l.rwsemSplitNonspinnable) : LockOwner.rwsemPointer(w));
                 }
             } catch (MemoryFault f) {
                 c.unreadable().add(String.format("the owner of %s 0x%x is unreadable: %s", e.getValue().cName, lock, f.getMessage()));

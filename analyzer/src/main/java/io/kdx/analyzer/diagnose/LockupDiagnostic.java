@@ -118,10 +118,8 @@ final class LockupDiagnostic implements Diagnostic {
             String function = null;
             if (cur != null) {
                 Backtrace bt = Unwinder.trace(k, cur);
-                for (Frame f : bt.frames()) {
-                    stack.add((f.reliable() ? "" : "? ") + f.symbolic());
-                    if (function == null && f.reliable() && f.function() != null) function = f.symbolic();
-                }
+                for (Frame f : bt.frames()) stack.add((f.reliable() ? "" : "? ") + f.symbolic());
+                function = stuckIn(bt.frames());
             }
             boolean still = cur != null && logPid >= 0 && cur.pid() == logPid;
             List<LogRecord> rep = e.getValue();
@@ -131,5 +129,26 @@ final class LockupDiagnostic implements Diagnostic {
         out.sort(java.util.Comparator.comparingInt((Finding.Lockup l) -> List.of("soft-lockup", "hard-lockup", "rcu-stall").indexOf(l.kind()))
                 .thenComparingInt(Finding.Lockup::cpu));
         return out;
+    }
+
+    /**
+     * The function the CPU is stuck in, from its stack: the innermost reliable frame, or, when the dump
+     * caught the CPU in an interrupt or exception (the watchdog's own hrtimer interrupt, say), the
+     * innermost reliable frame of the interrupted context below the last entry stub: that is the code
+     * the CPU keeps returning to, and what the watchdog's report prints as RIP (it shows the interrupted
+     * registers). The stack itself keeps every frame.
+     */
+    static String stuckIn(List<Frame> frames) {
+        int from = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            if (io.kdx.analyzer.x86_64.X86_64.interruptEntry(frames.get(i).function()) && frames.get(i).reliable()) from = i + 1;
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = pass == 0 ? from : 0; i < frames.size(); i++) {
+                Frame f = frames.get(i);
+                if (f.reliable() && f.function() != null && !io.kdx.analyzer.x86_64.X86_64.interruptEntry(f.function())) return f.symbolic();
+            }
+        }
+        return null;
     }
 }

@@ -14,7 +14,7 @@ public final class LockNames {
             SymbolHit h = k.symbols().lookup(lock - k.kaslrOffset());
             if (h != null && h.size() > 0 && h.offset() < h.size()) return h.offset() == 0 ? h.name() : h.name() + "+0x" + Long.toHexString(h.offset());
             Modules ms = Modules.of(k);
-            Modules.Module m = ms.moduleOf(lock);
+            Modules.Module m = ms.moduleHolding(lock); // a static lock is in the module's data (its own allocation from 6.4)
             if (m != null) {
                 Modules.Sym s = ms.lookupObject(m, lock);
                 if (s != null) {

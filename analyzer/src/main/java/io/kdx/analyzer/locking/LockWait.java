@@ -164,8 +164,8 @@ public final class LockWait {
     /** The waiters queued on a lock's wait_list, in queue order, with a note when the walk was cut. */
     public record Queue(List<Waiter> waiters, String note) {}
 
-    /** include/linux/wait.h: an exclusive waiter (a percpu_rw_semaphore writer), and a reader's mark (percpu_rwsem_wait). */
-    static final int WQ_FLAG_EXCLUSIVE = 0x01, WQ_FLAG_CUSTOM = 0x08;
+    /** include/linux/wait.h: an exclusive waiter (a percpu_rw_semaphore writer; readers are exclusive too, with {@link LockLayout#wqFlagCustom}). */
+    static final int WQ_FLAG_EXCLUSIVE = 0x01;
 
     public static Queue waiters(Kernel k, LockLayout l, Type type, long lock) {
         long listOff = listOffset(l, type), taskOff = taskOffset(l, type), headOff = headOffset(l, type);
@@ -180,7 +180,7 @@ public final class LockWait {
                     case RWSEM_READ, RWSEM_WRITE -> l.rwsemWaiterType >= 0 ? Boolean.valueOf(k.readU32(e + l.rwsemWaiterType) == 0) : null;
                     case PERCPU_RWSEM -> {
                         int f = k.readU32(e); // wait_queue_entry.flags is its first member
-                        yield (f & WQ_FLAG_EXCLUSIVE) != 0 && (f & WQ_FLAG_CUSTOM) == 0;
+                        yield (f & WQ_FLAG_EXCLUSIVE) != 0 && (f & l.wqFlagCustom) == 0;
                     }
                     default -> null;
                 };

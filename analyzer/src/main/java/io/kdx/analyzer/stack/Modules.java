@@ -9,10 +9,17 @@ import java.util.List;
 /**
  * The loaded modules (the "modules" list of struct module) with their text ranges and, read on
  * demand, their own symbol tables (module->kallsyms: Elf64_Sym symtab, num_symtab, strtab).
- * Ranges: core_layout {base, size} up to 6.3, mem[MOD_TEXT] {base, size} from 6.4.
+ * Ranges: core_layout {base, size} up to 6.3 (text, read-only data and data in one allocation),
+ * mem[MOD_TEXT] {base, size} from 6.4, when each kind of memory got an allocation of its own (struct
+ * module_memory mem[MOD_MEM_NUM_TYPES]: text, data, rodata, ro_after_init and their init variants).
  */
 public final class Modules {
-    public record Module(long address, String name, long base, long size, long kallsyms) {}
+    /**
+     * @param base   start of the module's text (core_layout up to 6.3, mem[MOD_TEXT] from 6.4)
+     * @param ranges every memory of the module as {base, size} pairs (core_layout alone up to 6.3;
+     *               each mem[] from 6.4, where a static lock lies in mem[MOD_DATA], not in the text)
+     */
+    public record Module(long address, String name, long base, long size, long kallsyms, long[] ranges) {}
 
     public record Sym(String name, long value) {}
 
@@ -55,9 +62,24 @@ public final class Modules {
                 size = base + k.offsetOf("module_memory", "size");
             }
             long kallsyms = k.hasMember("module", "kallsyms") ? k.offsetOf("module", "kallsyms") : -1;
+            int mems = 1;
+            long memSize = 0;
+            if (!k.hasMember("module", "core_layout.base")) { // 6.4+: how many mem[], and their stride
+                memSize = k.sizeOf("module_memory");
+                io.kdx.symbols.Type st = k.types().struct("module");
+                io.kdx.symbols.Member mm = st == null ? null : st.member("mem");
+                io.kdx.symbols.Type mt = mm == null || mm.type() == null ? null : mm.type().resolved();
+                mems = memSize > 0 && mt != null && mt.size() >= memSize ? (int) Math.min(16, mt.size() / memSize) : 1;
+            }
+            int n = mems;
+            long stride = memSize;
             KernelLists.Walk w = KernelLists.listForEach(k, head, list, 4096, m -> {
-                out.add(new Module(m, k.readCString(m + name, 56), k.readPointer(m + base),
-                        k.readU32(m + size) & 0xffff_ffffL, kallsyms >= 0 ? k.readPointer(m + kallsyms) : 0));
+                long[] ranges = new long[2 * n];
+                for (int i = 0; i < n; i++) {
+                    ranges[2 * i] = k.readPointer(m + base + i * stride);
+                    ranges[2 * i + 1] = k.readU32(m + size + i * stride) & 0xffff_ffffL;
+                }
+                out.add(new Module(m, k.readCString(m + name, 56), ranges[0], ranges[1], kallsyms >= 0 ? k.readPointer(m + kallsyms) : 0, ranges));
                 return true;
             });
             return new Modules(k, List.copyOf(out), w.note());
@@ -69,6 +91,17 @@ public final class Modules {
     public Module moduleOf(long a) {
         for (Module m : list) {
             if (Long.compareUnsigned(a, m.base) >= 0 && Long.compareUnsigned(a, m.base + m.size) < 0) return m;
+        }
+        return null;
+    }
+
+    /** The module any of whose memories (text, data, read-only data; see {@link Module#ranges}) holds {@code a}, or null. */
+    public Module moduleHolding(long a) {
+        for (Module m : list) {
+            for (int i = 0; i + 1 < m.ranges().length; i += 2) {
+                long b = m.ranges()[i], n = m.ranges()[i + 1];
+                if (b != 0 && Long.compareUnsigned(a, b) >= 0 && Long.compareUnsigned(a, b + n) < 0) return m;
+            }
         }
         return null;
     }

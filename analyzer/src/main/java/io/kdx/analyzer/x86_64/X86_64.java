@@ -29,6 +29,20 @@ public final class X86_64 implements Arch {
         return m;
     }
 
+    /**
+     * Whether a function is an interrupt or exception entry stub, below which a stack continues in the
+     * interrupted context (its pt_regs): the idtentry stubs asm_sysvec_*, asm_exc_*, asm_common_interrupt
+     * and asm_spurious_interrupt (arch/x86/include/asm/idtentry.h, 5.8 on), and before 5.8 the stubs of
+     * entry_64.S (common_interrupt, apic_timer_interrupt and the other *_interrupt vectors, ret_from_intr).
+     */
+    public static boolean interruptEntry(String function) {
+        if (function == null) return false;
+        return function.startsWith("asm_sysvec_") || function.startsWith("asm_exc_") || function.equals("asm_common_interrupt")
+                || function.equals("asm_spurious_interrupt") || function.equals("common_interrupt") || function.equals("ret_from_intr")
+                || function.equals("apic_timer_interrupt") || function.equals("reschedule_interrupt")
+                || function.equals("call_function_interrupt") || function.equals("call_function_single_interrupt");
+    }
+
     private final int translationCacheEntries;
 
     public X86_64() {

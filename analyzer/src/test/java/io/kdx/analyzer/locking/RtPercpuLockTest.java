@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * rt_mutex and percpu_rw_semaphore waits and owners in synthetic kernels laid out from each version's
- * struct definitions: the rt_mutex of 5.15+ (struct rt_mutex_base inside; Debian's 6.1.192 waiter with
- * its rt_waiter_node, pahole's offsets) and of 4.15 to 5.14 (owner and waiters in struct rt_mutex
- * itself, the waiter's rb_node tree_entry first), and the 2020 percpu_rw_semaphore (wait queue, block,
- * per-CPU read_count). The real 6.1 dump of the locks scenario checks the same against the guest's truth.
+ * struct definitions (as the released kernels' BTF/DWARF have them): the rt_mutex of 5.15+ (struct
+ * rt_mutex_base inside, 830e6acc8a1c) with Debian 6.1.192's waiter and its rt_waiter_node (pahole's
+ * offsets), and with the plain tree_entry of 5.15 to 6.4; of 4.15 to 5.14 (owner and waiters in struct
+ * rt_mutex itself, the waiter's rb_node tree_entry first) and of 3.14 to 4.13 (an rb_root and a
+ * separate leftmost pointer, at the same offsets); and the 5.7+ percpu_rw_semaphore (7f26482a872c:
+ * wait queue, block, per-CPU read_count). The real 6.1 dump of the locks scenario checks the same
+ * against the guest's truth.
  */
 class RtPercpuLockTest {
     static final long TASK_SIZE = 128, PI_BLOCKED_ON = 64;
@@ -27,6 +30,28 @@ class RtPercpuLockTest {
         k.types.struct("rt_mutex_base", 32).member("wait_lock", 0, 4).structMember("waiters", 8, 16).pointer("owner", 24);
         k.types.struct("rt_mutex_waiter", 112).structMember("tree", 0, 40).structMember("tree.entry", 0, 24)
                 .structMember("pi_tree", 40, 40).pointer("task", 80).pointer("lock", 88);
+        k.types.struct("task_struct", TASK_SIZE).pointer("pi_blocked_on", PI_BLOCKED_ON);
+        return k;
+    }
+
+    /** 5.15 to 6.4: rt_mutex { rt_mutex_base rtmutex }, waiter { tree_entry @0; pi_tree_entry @24; task @48; lock @56 }. */
+    static FakeKernel rt515NoWaiterNode() {
+        FakeKernel k = new FakeKernel();
+        k.types.struct("rt_mutex", 32).structMember("rtmutex", 0, 32);
+        k.types.struct("rt_mutex_base", 32).member("wait_lock", 0, 4).structMember("waiters", 8, 16).pointer("owner", 24);
+        k.types.struct("rt_mutex_waiter", 96).structMember("tree_entry", 0, 24).structMember("pi_tree_entry", 24, 24)
+                .pointer("task", 48).pointer("lock", 56).member("wake_state", 64, 4).member("prio", 68, 4);
+        k.types.struct("task_struct", TASK_SIZE).pointer("pi_blocked_on", PI_BLOCKED_ON);
+        return k;
+    }
+
+    /** 3.14 to 4.13: rt_mutex { wait_lock @0; rb_root waiters @8; waiters_leftmost @16; owner @24 }. */
+    static FakeKernel rtBefore415() {
+        FakeKernel k = new FakeKernel();
+        k.types.struct("rt_mutex", 32).member("wait_lock", 0, 4).structMember("waiters", 8, 8).pointer("waiters_leftmost", 16)
+                .pointer("owner", 24);
+        k.types.struct("rt_mutex_waiter", 72).structMember("tree_entry", 0, 24).structMember("pi_tree_entry", 24, 24)
+                .pointer("task", 48).pointer("lock", 56).member("prio", 64, 4);
         k.types.struct("task_struct", TASK_SIZE).pointer("pi_blocked_on", PI_BLOCKED_ON);
         return k;
     }
@@ -59,6 +84,7 @@ class RtPercpuLockTest {
 
     void checkRt(FakeKernel k, long nodeOff, long taskOff, long lockOff) {
         LockLayout l = new LockLayout(k);
+        assertEquals(0, l.rtBase); // the rt_mutex_base at 0 of struct rt_mutex, or (no rtmutex member) the members its own
         assertEquals(nodeOff, l.rtWaiterNode);
         assertEquals(8, LockWait.headOffset(l, LockWait.Type.RT_MUTEX));
         long[] s = rtScene(k, nodeOff, taskOff, lockOff);
@@ -81,16 +107,22 @@ class RtPercpuLockTest {
 
     @Test
     void rtMutexSince515WithRtWaiterNode() {
-        FakeKernel k = rt515();
-        assertEquals(0, new LockLayout(k).rtBase);
-        checkRt(k, 0, 80, 88);
+        checkRt(rt515(), 0, 80, 88);
     }
 
     @Test
     void rtMutexBefore515() {
-        FakeKernel k = rtBefore515();
-        assertEquals(0, new LockLayout(k).rtBase); // no rtmutex member: the members are the rt_mutex's own
-        checkRt(k, 0, 48, 56);
+        checkRt(rtBefore515(), 0, 48, 56);
+    }
+
+    @Test
+    void rtMutexSince515WithoutRtWaiterNode() {
+        checkRt(rt515NoWaiterNode(), 0, 48, 56);
+    }
+
+    @Test
+    void rtMutexBefore415() {
+        checkRt(rtBefore415(), 0, 48, 56);
     }
 
     @Test
@@ -104,10 +136,26 @@ class RtPercpuLockTest {
         assertTrue(f.note().contains("not in the lock's waiters tree"), f.note());
     }
 
-    /** 2020 on: percpu_rw_semaphore { rss @0 (48); read_count @48; writer.task @56; waiters @64 (head @72); block @88 }. */
+    /** 5.7 on (7f26482a872c): percpu_rw_semaphore { rss @0 (48); read_count @48; writer.task @56; waiters @64 (head @72); block @88 }. */
     @Test
     void percpuRwsemWaitersBlockAndReaders() {
+        FakeKernel k = new FakeKernel(); // 6.1: WQ_FLAG_BOOKMARK 0x04 still there, so WQ_FLAG_CUSTOM is 0x08
+        k.symbol("__wake_up_locked_key_bookmark", 0xffffffff81100000L);
+        percpuScene(k, 0x08);
+    }
+
+    /** 6.12: the wait bookmarks removed, WQ_FLAG_CUSTOM is 0x04 (a reader read as 0x08 would be called a writer). */
+    @Test
+    void percpuRwsemReaderMarkAfterTheBookmarksWent() {
         FakeKernel k = new FakeKernel();
+        k.release = "6.12.118+deb12-cloud-amd64";
+        assertEquals(0x04, new LockLayout(k).wqFlagCustom);
+        percpuScene(k, 0x04);
+        FakeKernel old = new FakeKernel(); // 6.1 whose symbols lack it: by release
+        assertEquals(0x08, new LockLayout(old).wqFlagCustom);
+    }
+
+    void percpuScene(FakeKernel k, int custom) {
         k.types.struct("percpu_rw_semaphore", 96).structMember("rss", 0, 48).pointer("read_count", 48)
                 .structMember("writer", 56, 8).pointer("writer.task", 56).structMember("waiters", 64, 24).member("block", 88, 4);
         k.types.struct("wait_queue_head", 24).member("lock", 0, 4).structMember("head", 8, 16);
@@ -127,7 +175,7 @@ class RtPercpuLockTest {
         long reader = k.alloc(TASK_SIZE), writer = k.alloc(TASK_SIZE);
         long stackR = k.alloc(16384), stackW = k.alloc(16384);
         long er = stackR + 0x3e00, ew = stackW + 0x3e00;
-        k.putU32(er, 0x01 | 0x08); // a reader: WQ_FLAG_EXCLUSIVE | WQ_FLAG_CUSTOM
+        k.putU32(er, 0x01 | custom); // a reader: WQ_FLAG_EXCLUSIVE | WQ_FLAG_CUSTOM
         k.putU32(ew, 0x01); // a writer: exclusive only
         for (long[] e : new long[][] {{er, reader}, {ew, writer}}) {
             k.putU64(e[0] + 8, e[1]);
