@@ -5,6 +5,7 @@ import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.LongSet;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.kernel.Unreadable;
 import java.util.List;
 import java.util.function.LongPredicate;
 
@@ -25,35 +26,48 @@ final class TaskRecovery {
 
     private TaskRecovery() {}
 
+    static String routeName(String route) {
+        return switch (route) {
+            case PID_IDR -> "the init pid namespace's IDR";
+            case RUNQUEUE -> "its CPU's runqueue";
+            default -> route;
+        };
+    }
+
     /**
      * Visits the task of every struct pid in init_pid_ns.idr (idr_rt, an xarray since 4.20; a radix
      * tree of the same node layout before): pid->tasks[PIDTYPE_PID] holds the task through its
-     * task_struct.pid_links[PIDTYPE_PID]. Returns what could not be read, or null.
+     * task_struct.pid_links[PIDTYPE_PID]. Returns the first thing that could not be read, or null.
      */
-    static String byPidIdr(Kernel k, LongPredicate visit) {
+    static Unreadable byPidIdr(Kernel k, LongPredicate visit) {
         long ns = k.symbol("init_pid_ns");
-        if (ns == 0) return "no init_pid_ns symbol";
+        if (ns == 0) return Unreadable.of(Unreadable.TASK_LIST, "init_pid_ns.idr", "no init_pid_ns symbol");
         try {
             long head = k.readPointer(ns + k.offsetOf("pid_namespace", "idr") + k.offsetOf("idr", "idr_rt")
                     + k.offsetOf("xarray", "xa_head"));
             long tasksOff = k.offsetOf("pid", "tasks"); // tasks[PIDTYPE_PID = 0]
             long linkOff = k.offsetOf("task_struct", "pid_links"); // pid_links[PIDTYPE_PID = 0]
             long slotsOff = k.offsetOf("xa_node", "slots");
-            String[] note = {null};
+            Unreadable[] note = {null};
             int[] budget = {CAP};
             xaEntry(k, head, 0, slotsOff, new LongSet(), budget, note, pid -> {
                 KernelLists.Walk w = KernelLists.hlistForEach(k, pid + tasksOff, linkOff, 16, visit);
-                if (!w.complete() && note[0] == null) note[0] = String.format("struct pid 0x%x: tasks %s", pid, w.note());
+                if (!w.complete() && note[0] == null) {
+                    note[0] = Unreadable.of(Unreadable.TASK_LIST, String.format("pid 0x%x .tasks[PIDTYPE_PID]", pid), w,
+                            String.format("struct pid 0x%x: tasks %s", pid, w.note()));
+                }
                 return true;
             });
             return note[0];
-        } catch (MemoryFault | MissingTypeException e) {
-            return "init_pid_ns.idr unreadable: " + e.getMessage();
+        } catch (MemoryFault f) {
+            return Unreadable.of(Unreadable.TASK_LIST, "init_pid_ns.idr", f, "init_pid_ns.idr unreadable: " + f.getMessage());
+        } catch (MissingTypeException e) {
+            return Unreadable.of(Unreadable.TASK_LIST, "init_pid_ns.idr", "init_pid_ns.idr unreadable: " + e.getMessage());
         }
     }
 
     /** One xarray entry: a node (internal entry above 4096, xa_to_node = entry - 2), a pointer, or nothing. */
-    private static void xaEntry(Kernel k, long entry, int depth, long slotsOff, LongSet seen, int[] budget, String[] note,
+    private static void xaEntry(Kernel k, long entry, int depth, long slotsOff, LongSet seen, int[] budget, Unreadable[] note,
             LongPredicate leaf) {
         if (entry == 0 || budget[0]-- <= 0) return;
         boolean internal = (entry & 3) == 2;
@@ -64,7 +78,10 @@ final class TaskRecovery {
         if (Long.compareUnsigned(entry, 4096) <= 0) return; // sibling or retry entry
         long node = entry - 2;
         if (depth >= XA_MAX_DEPTH || !seen.add(node)) {
-            if (note[0] == null) note[0] = String.format("xa_node 0x%x: deeper than %d levels or reached twice", node, XA_MAX_DEPTH);
+            if (note[0] == null) {
+                note[0] = Unreadable.of(Unreadable.TASK_LIST, String.format("xa_node 0x%x", node),
+                        String.format("xa_node 0x%x: deeper than %d levels or reached twice", node, XA_MAX_DEPTH));
+            }
             return;
         }
         for (int i = 0; i < XA_CHUNK_SIZE; i++) {
@@ -72,7 +89,10 @@ final class TaskRecovery {
             try {
                 e = k.readPointer(node + slotsOff + 8L * i);
             } catch (MemoryFault f) {
-                if (note[0] == null) note[0] = String.format("xa_node 0x%x unreadable: %s", node, f.getMessage());
+                if (note[0] == null) {
+                    note[0] = Unreadable.of(Unreadable.TASK_LIST, String.format("xa_node 0x%x .slots[%d]", node, i), f,
+                            String.format("xa_node 0x%x unreadable: %s", node, f.getMessage()));
+                }
                 return;
             }
             xaEntry(k, e, depth + 1, slotsOff, seen, budget, note, leaf);
@@ -84,10 +104,10 @@ final class TaskRecovery {
      * an rb_root_cached of sched_entity.run_node; a group entity's own cfs_rq, se.my_q, is walked in
      * turn). The running task is not in the tree (it is rq->curr). RT and deadline queues are not read.
      */
-    static String byRunqueues(Kernel k, CpuState cpus, LongPredicate visit) {
+    static Unreadable byRunqueues(Kernel k, CpuState cpus, LongPredicate visit) {
         for (long cur : cpus.current()) if (cur != 0) visit.test(cur);
         long rq = k.symbol("runqueues");
-        if (rq == 0) return "no runqueues symbol";
+        if (rq == 0) return Unreadable.of(Unreadable.RUNQUEUE, "runqueues", "no runqueues symbol");
         try {
             long cfs = k.offsetOf("rq", "cfs");
             long timeline = k.offsetOf("cfs_rq", "tasks_timeline") + k.offsetOf("rb_root_cached", "rb_root")
@@ -95,7 +115,7 @@ final class TaskRecovery {
             long runNode = k.offsetOf("sched_entity", "run_node");
             long myQ = k.hasMember("sched_entity", "my_q") ? k.offsetOf("sched_entity", "my_q") : -1;
             long se = k.offsetOf("task_struct", "se");
-            String note = null;
+            Unreadable note = null;
             for (int c = 0; c < cpus.current().length; c++) {
                 List<Long> queues = new java.util.ArrayList<>(List.of(k.perCpu(rq, c) + cfs));
                 LongSet seen = new LongSet();
@@ -112,12 +132,16 @@ final class TaskRecovery {
                         else visit.test(ent - se);
                         return true;
                     });
-                    if (!w.complete() && note == null) note = "CFS runqueue of CPU " + c + ": " + w.note();
+                    if (!w.complete() && note == null) {
+                        note = Unreadable.of(Unreadable.RUNQUEUE, "CFS runqueue of CPU " + c, w, "CFS runqueue of CPU " + c + ": " + w.note());
+                    }
                 }
             }
             return note;
-        } catch (MemoryFault | MissingTypeException e) {
-            return "runqueues unreadable: " + e.getMessage();
+        } catch (MemoryFault f) {
+            return Unreadable.of(Unreadable.RUNQUEUE, "runqueues", f, "runqueues unreadable: " + f.getMessage());
+        } catch (MissingTypeException e) {
+            return Unreadable.of(Unreadable.RUNQUEUE, "runqueues", "runqueues unreadable: " + e.getMessage());
         }
     }
 }
