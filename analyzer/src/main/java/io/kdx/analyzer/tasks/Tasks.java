@@ -35,7 +35,8 @@ public final class Tasks {
         /**
          * The route that found a task: {@code task_list} (init_task.tasks and the thread lists),
          * {@code runqueue} (a CPU's idle or current task, or its CFS queue), or, when the task list
-         * broke, {@code pid_idr} (the init pid namespace's IDR).
+         * broke, {@code pid_idr} (the init pid namespace's IDR) or {@code wait_queue} (a wait queue
+         * reachable from a global root: a super_block's freeze queues or s_umount, the audit queues).
          */
         public String foundBy(long task) {
             return foundBy.getOrDefault(task, TaskRecovery.TASK_LIST);
@@ -117,7 +118,7 @@ public final class Tasks {
 
     /**
      * The task list broke: the tasks it did not reach are looked for by the other routes the kernel
-     * keeps (the pid namespace's IDR, then the runqueues), each found task marked with its route.
+     * keeps (the pid namespace's IDR, then the runqueues, then the wait queues), each found task marked with its route.
      */
     static void recover(Kernel k, CpuState cpus, LongSet seen, List<Long> order, java.util.Map<Long, String> foundBy,
             List<Unreadable> notes) {
@@ -138,10 +139,19 @@ public final class Tasks {
             return true;
         });
         int byRq = order.size() - before - byIdr;
+        Unreadable wq = TaskRecovery.byWaitQueues(k, t -> {
+            if (seen.add(t)) {
+                order.add(t);
+                foundBy.put(t, TaskRecovery.WAIT_QUEUE);
+            }
+            return true;
+        });
+        int byWq = order.size() - before - byIdr - byRq;
         notes.add(Unreadable.of(Unreadable.TASK_LIST, INIT_TASKS, String.format("tasks recovered past the broken task list: %d by the"
-                + " init pid namespace's IDR, %d by the runqueues (found_by says which)", byIdr, byRq)));
+                + " init pid namespace's IDR, %d by the runqueues, %d by the wait queues (found_by says which)", byIdr, byRq, byWq)));
         if (idr != null) notes.add(idr.withText("the pid IDR could not be read in full: " + idr.text()));
         if (rq != null) notes.add(rq.withText("the runqueues could not be read in full: " + rq.text()));
+        if (wq != null) notes.add(wq.withText("the wait queues could not be read in full: " + wq.text()));
     }
 
     /**
