@@ -38,6 +38,7 @@ public final class AnalysisContext {
     /** What the verdict cannot stand on: the log, the task list or the mounts not read (issue #12). */
     private final List<String> notAnalyzed = new ArrayList<>();
     private final List<Finding> found = new ArrayList<>();
+    private final java.util.Set<Long> stackFaults = new java.util.HashSet<>();
     private AuditState audit;
 
     AnalysisContext(Kernel k) {
@@ -152,12 +153,20 @@ public final class AnalysisContext {
     public BlockedTask blocked(TaskInfo t, List<String> chain, boolean proven) {
         List<Frame> frames = List.of();
         String note = null;
+        MemoryFault fault = null;
         try {
             Backtrace bt = Unwinder.trace(k, t);
             frames = bt.frames();
             note = bt.note();
+            fault = bt.fault();
         } catch (MemoryFault | MissingTypeException e) {
             note = "stack unreadable: " + e.getMessage();
+            if (e instanceof MemoryFault f) fault = f;
+        }
+        // a stack cut by an unreadable page is said once per task, from the fault that cut it
+        if (fault != null && stackFaults.add(t.task())) {
+            unreadable.add(Unreadable.of(Unreadable.STACK, String.format("stack of task_struct 0x%x", t.task()), fault,
+                    String.format("the stack of pid %d (%s) could not be read in full: %s", t.pid(), t.comm(), note)));
         }
         double secs = t.sinceRunNs() < 0 ? -1 : t.sinceRunNs() / 1e9;
         return new BlockedTask(t.pid(), t.comm(), t.task(), t.state(), wchan.of(frames), secs, frames, note, chain, proven);
