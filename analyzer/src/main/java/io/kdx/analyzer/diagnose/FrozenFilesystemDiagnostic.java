@@ -95,6 +95,9 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
                     } catch (MemoryFault | MissingTypeException x) {
                         b = new BlockedTask(-1, null, w.task(), "??", null, -1, List.of(),
                                 "on the freeze wait queue but not in the task list, and unreadable: " + x.getMessage(), chain, true);
+                        unreadable.add(Unreadable.of(Unreadable.TASK, String.format("task_struct 0x%x", w.task()), x, String.format(
+                                "task_struct 0x%x, queued on super_block 0x%x .%s (wait_queue_entry 0x%x), is unreadable: %s",
+                                w.task(), sb, w.queue(), w.entry(), x.getMessage())));
                     }
                 } else {
                     BlockedTask s = stacks.get(t.task());
