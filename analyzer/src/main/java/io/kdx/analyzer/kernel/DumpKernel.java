@@ -28,6 +28,8 @@ final class DumpKernel implements Kernel {
     private final List<Unreadable> notes = Collections.synchronizedList(new ArrayList<>());
     private final long perCpuStart, perCpuEnd;
     private long[] perCpuOffsets;
+    /** The fault of each __per_cpu_offset[cpu] that could not be read (null when read). */
+    private MemoryFault[] perCpuFaults;
     private int nrCpus;
     private String release;
 
@@ -59,11 +61,13 @@ final class DumpKernel implements Kernel {
         if (cpus <= 0 || cpus > 8192) cpus = Math.max(1, dump.prstatus().size());
         nrCpus = cpus;
         perCpuOffsets = new long[cpus];
+        perCpuFaults = new MemoryFault[cpus];
         long pco = symbol("__per_cpu_offset");
         for (int i = 0; i < cpus && pco != 0; i++) {
             try {
                 perCpuOffsets[i] = readU64(pco + 8L * i);
             } catch (MemoryFault f) {
+                perCpuFaults[i] = f;
                 notes.add(Unreadable.of(Unreadable.KERNEL, "__per_cpu_offset[" + i + "]", f, "__per_cpu_offset[" + i + "] unreadable: " + f.getMessage()));
             }
         }
@@ -269,6 +273,11 @@ final class DumpKernel implements Kernel {
     public long perCpu(long percpuSymbolAddress, int cpu) {
         if (cpu < 0 || cpu >= perCpuOffsets.length) {
             throw new IndexOutOfBoundsException("cpu " + cpu + " of " + perCpuOffsets.length);
+        }
+        MemoryFault f = perCpuFaults[cpu];
+        if (f != null) { // the CPU's per-CPU area is unknown: its variables are not at their link offsets
+            throw new MemoryFault(f.address(), f.state(), f.pageState(), String.format(
+                    "__per_cpu_offset[%d] unreadable, so the per-CPU data of CPU %d cannot be found", cpu, cpu));
         }
         return percpuSymbolAddress + perCpuOffsets[cpu];
     }
