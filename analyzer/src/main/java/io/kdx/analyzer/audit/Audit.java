@@ -3,6 +3,7 @@ package io.kdx.analyzer.audit;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.kernel.Unreadable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,7 @@ public final class Audit {
     private Audit() {}
 
     public static AuditState read(Kernel k) {
-        List<String> problems = new ArrayList<>();
+        List<Unreadable> problems = new ArrayList<>();
         Reader r = new Reader(k, problems);
         long enabled = r.u32("audit_enabled");
         long failure = r.u32("audit_failure");
@@ -41,10 +42,12 @@ public final class Audit {
                 pid = k.readU32(k.symbol("audit_pid"));
                 portid = k.symbol("audit_nlk_portid") != 0 ? k.readU32(k.symbol("audit_nlk_portid")) & 0xffffffffL : -1;
             } else {
-                problems.add("neither auditd_conn nor audit_pid in the symbols: audit daemon unknown");
+                problems.add(Unreadable.of(Unreadable.AUDIT, null, "neither auditd_conn nor audit_pid in the symbols: audit daemon unknown"));
             }
-        } catch (MemoryFault | MissingTypeException e) {
-            problems.add("audit daemon connection unreadable: " + e.getMessage());
+        } catch (MemoryFault f) {
+            problems.add(Unreadable.of(Unreadable.AUDIT, "auditd_conn", f, "audit daemon connection unreadable: " + f.getMessage()));
+        } catch (MissingTypeException e) {
+            problems.add(Unreadable.of(Unreadable.AUDIT, "auditd_conn", "audit daemon connection unreadable: " + e.getMessage()));
         }
         return new AuditState(enabled, failure, pid, portid, backlogLimit, backlog, retry, hold, lost, rateLimit,
                 waitTime, waitActual, problems);
@@ -55,17 +58,17 @@ public final class Audit {
         return k.readU32(pid + k.offsetOf("pid", "numbers") + k.offsetOf("upid", "nr"));
     }
 
-    private record Reader(Kernel k, List<String> problems) {
+    private record Reader(Kernel k, List<Unreadable> problems) {
         long u32(String sym) {
             long a = k.symbol(sym);
             if (a == 0) {
-                problems.add("no symbol " + sym);
+                problems.add(Unreadable.of(Unreadable.AUDIT, sym, "no symbol " + sym));
                 return -1;
             }
             try {
                 return k.readU32(a) & 0xffffffffL;
             } catch (MemoryFault f) {
-                problems.add(sym + " unreadable: " + f.getMessage());
+                problems.add(Unreadable.of(Unreadable.AUDIT, sym, f, sym + " unreadable: " + f.getMessage()));
                 return -1;
             }
         }
@@ -73,13 +76,16 @@ public final class Audit {
         long queueLen(String sym, boolean required) {
             long a = k.symbol(sym);
             if (a == 0) {
-                if (required) problems.add("no symbol " + sym);
+                if (required) problems.add(Unreadable.of(Unreadable.AUDIT, sym, "no symbol " + sym));
                 return -1;
             }
             try {
                 return k.readU32(a + k.offsetOf("sk_buff_head", "qlen")) & 0xffffffffL;
-            } catch (MemoryFault | MissingTypeException e) {
-                problems.add(sym + " unreadable: " + e.getMessage());
+            } catch (MemoryFault f) {
+                problems.add(Unreadable.of(Unreadable.AUDIT, sym + ".qlen", f, sym + " unreadable: " + f.getMessage()));
+                return -1;
+            } catch (MissingTypeException e) {
+                problems.add(Unreadable.of(Unreadable.AUDIT, sym + ".qlen", sym + " unreadable: " + e.getMessage()));
                 return -1;
             }
         }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The audit subsystem's variables as the dump holds them (kernel/audit.c). A value that could not
- * be read is -1 and named in {@code problems}; {@code daemonPid} is 0 when no audit daemon is
+ * be read is -1 and named in {@code unreadable}; {@code daemonPid} is 0 when no audit daemon is
  * registered. The numbers are the ones an AUDIT_GET request would have returned at that moment:
  * backlog is the length of audit_queue; retry and hold queues are reported beside it.
  *
@@ -34,7 +34,12 @@ public record AuditState(
         long rateLimit,
         long backlogWaitTime,
         long backlogWaitTimeActual,
-        List<String> problems) {
+        List<io.kdx.analyzer.kernel.Unreadable> unreadable) {
+
+    /** The sentences of {@link #unreadable()}. */
+    public List<String> problems() {
+        return io.kdx.analyzer.kernel.Unreadable.texts(unreadable);
+    }
 
     public boolean isEnabled() {
         return enabled > 0;

@@ -37,7 +37,7 @@ public final class LogCommand extends KernelCommand {
             doc.put("layout", log.layout());
             doc.put("records", rows);
             doc.put("problems", log.problems());
-            doc.put("unreadable_records", io.kdx.analyzer.kernel.Unreadable.of(kernel, log.problems()));
+            doc.put("unreadable_records", log.unreadable());
             out.println(Json.MAPPER.writeValueAsString(doc));
         } else {
             StringBuilder sb = new StringBuilder(log.records().size() * 80);

@@ -29,7 +29,7 @@ public final class MountCommand extends KernelCommand {
             doc.put("mounts", rows);
             doc.put("freeze_field", "super_block." + f.field() + " (" + f.width() + " bytes)");
             doc.put("problems", r.problems());
-            doc.put("unreadable_records", io.kdx.analyzer.kernel.Unreadable.of(kernel, r.problems()));
+            doc.put("unreadable_records", r.unreadable());
             out.println(Json.MAPPER.writeValueAsString(doc));
             return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
         }

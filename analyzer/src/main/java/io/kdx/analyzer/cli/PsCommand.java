@@ -1,6 +1,7 @@
 package io.kdx.analyzer.cli;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.tasks.TaskInfo;
 import io.kdx.analyzer.tasks.Tasks;
 import java.io.PrintStream;
@@ -29,23 +30,24 @@ public final class PsCommand extends KernelCommand {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (TaskInfo t : tasks) {
                 Map<String, Object> row = row(t);
-                row.put("found_by", r.foundBy(t.task())); // task_list, runqueue, or pid_idr past a broken list
+                row.put("found_by", r.foundBy(t.task())); // task_list, runqueue, or pid_idr / wait_queue past a broken list
                 rows.add(row);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("tasks", rows);
-            doc.put("notes", notes(r, tasks));
-            doc.put("unreadable_records", io.kdx.analyzer.kernel.Unreadable.of(kernel, notes(r, tasks)));
+            List<Unreadable> notes = notes(r, tasks);
+            doc.put("notes", Unreadable.texts(notes));
+            doc.put("unreadable_records", notes);
             out.println(Json.MAPPER.writeValueAsString(doc));
         } else if (sinceRun) {
             List<TaskInfo> sorted = new ArrayList<>(r.tasks());
             sorted.sort(java.util.Comparator.comparingLong(t -> t.sinceRunNs() < 0 ? Long.MAX_VALUE : t.sinceRunNs()));
             for (TaskInfo t : sorted) out.println(sinceLine(t));
-            for (String n : notes(r, tasks)) System.err.println("kdx: note: " + n);
+            for (Unreadable n : notes(r, tasks)) System.err.println("kdx: note: " + n.text());
         } else {
             out.println("      PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM");
             for (TaskInfo t : tasks) out.println(line(t));
-            for (String n : notes(r, tasks)) System.err.println("kdx: note: " + n);
+            for (Unreadable n : notes(r, tasks)) System.err.println("kdx: note: " + n.text());
         }
         if (r.listBroken()) {
             System.err.println("kdx: " + dumpPath + ": the task list could not be read in full: " + tasks.size() + " tasks listed");
@@ -57,19 +59,23 @@ public final class PsCommand extends KernelCommand {
     /** Fields whose unknown value is a gap in what was read (not since_run_ns: a task that never ran is a fact). */
     static final List<String> READ_FIELDS = List.of("ppid", "rss", "vsz");
 
-    /** The walk's notes, then one per task whose ppid, rss or vsz could not be read, with the reason. */
-    static List<String> notes(Tasks.Result r, List<TaskInfo> tasks) {
-        List<String> notes = new ArrayList<>(r.notes());
+    /**
+     * The walk's records, then one per task found off the broken task list and one per task whose
+     * ppid, rss or vsz could not be read, with the reason (the record of the read that failed).
+     */
+    static List<Unreadable> notes(Tasks.Result r, List<TaskInfo> tasks) {
+        List<Unreadable> notes = new ArrayList<>(r.unreadable());
         for (TaskInfo t : tasks) {
             String route = r.foundBy(t.task());
-            if (route.equals("pid_idr") || route.equals("runqueue") && t.pid() != 0) {
-                notes.add(String.format("pid %d (%s) is not on the broken task list: found by %s", t.pid(), t.comm(),
-                        route.equals("pid_idr") ? "the init pid namespace's IDR" : "its CPU's runqueue"));
+            if (!route.equals("task_list") && !(route.equals("runqueue") && t.pid() == 0)) {
+                notes.add(Unreadable.of(Unreadable.TASK_LIST, String.format("task_struct 0x%x", t.task()), String.format(
+                        "pid %d (%s) is not on the broken task list: found by %s", t.pid(), t.comm(), Tasks.routeName(route))));
             }
         }
         for (TaskInfo t : tasks) {
             for (String f : READ_FIELDS) {
-                if (!t.known(f)) notes.add(String.format("pid %d (%s) %s unknown: %s", t.pid(), t.comm(), f, t.unknown().get(f)));
+                Unreadable u = t.gaps().get(f);
+                if (u != null) notes.add(u.withText(String.format("pid %d (%s) %s unknown: %s", t.pid(), t.comm(), f, u.text())));
             }
         }
         return notes;

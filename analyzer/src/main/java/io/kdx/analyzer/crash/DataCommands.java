@@ -182,12 +182,9 @@ final class DataCommands {
     static void waitq(CrashSession s, List<String> args, PrintStream out) {
         if (args.size() != 1) throw new CommandError("kdx's waitq takes the address of a wait_queue_head");
         Kernel k = s.kernel;
-        long head = address(s, args.getFirst()) + k.offsetOf("wait_queue_head", "head");
-        long entryOff = k.offsetOf("wait_queue_entry", "entry");
-        long privOff = k.offsetOf("wait_queue_entry", "private");
         List<Long> waiters = new ArrayList<>();
-        KernelLists.Walk w = KernelLists.listForEach(k, head, entryOff, 1 << 16, e -> {
-            waiters.add(k.readPointer(e + privOff));
+        KernelLists.Walk w = KernelLists.waitQueueForEach(k, address(s, args.getFirst()), 1 << 16, (e, task) -> {
+            waiters.add(task);
             return true;
         });
         if (waiters.isEmpty()) {

@@ -5,6 +5,7 @@ import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.log.KernelLog;
 import io.kdx.analyzer.log.KernelLogs;
 import io.kdx.analyzer.stack.Backtrace;
@@ -33,10 +34,11 @@ public final class AnalysisContext {
     private final WaitChannel wchan;
     private final Map<Long, BlockedTask> stacks = new LinkedHashMap<>();
     private final List<TaskInfo> dState;
-    private final List<String> unreadable;
+    private final List<Unreadable> unreadable;
     /** What the verdict cannot stand on: the log, the task list or the mounts not read (issue #12). */
     private final List<String> notAnalyzed = new ArrayList<>();
     private final List<Finding> found = new ArrayList<>();
+    private final java.util.Set<Long> stackFaults = new java.util.HashSet<>();
     private AuditState audit;
 
     AnalysisContext(Kernel k) {
@@ -46,10 +48,10 @@ public final class AnalysisContext {
     /** With {@code givenLog} (null: the dump's own ring) in place of the dump's log. */
     AnalysisContext(Kernel k, KernelLog givenLog) {
         this.k = k;
-        this.unreadable = new ArrayList<>(k.notes());
+        this.unreadable = new ArrayList<>(k.unreadable());
         Analyzer.describeDump(k, unreadable);
         log = givenLog != null ? givenLog : KernelLogs.read(k);
-        unreadable.addAll(log.problems());
+        unreadable.addAll(log.unreadable());
         if (log.records().isEmpty()) {
             notAnalyzed.add("the kernel log could not be read" + (log.problems().isEmpty() ? "" : " (" + log.problems().getFirst() + ")"));
         }
@@ -58,10 +60,11 @@ public final class AnalysisContext {
             tr = Tasks.walk(k);
         } catch (MemoryFault | MissingTypeException e) {
             tr = new Tasks.Result(List.of(), List.of());
-            unreadable.add("the task list is unreadable, so no task, stack or waiter is known: " + e.getMessage());
+            unreadable.add(Unreadable.of(Unreadable.TASK_LIST, Tasks.INIT_TASKS, e instanceof MemoryFault f ? f : null,
+                    "the task list is unreadable, so no task, stack or waiter is known: " + e.getMessage()));
             notAnalyzed.add("the task list could not be read (" + e.getMessage() + ")");
         }
-        unreadable.addAll(tr.notes());
+        unreadable.addAll(tr.unreadable());
         if (notAnalyzed.stream().noneMatch(n -> n.startsWith("the task list")) && tr.listBroken()) {
             Tasks.Result r = tr;
             String why = r.notes().stream().filter(n -> n.startsWith("init_task.tasks: ")).findFirst()
@@ -112,7 +115,6 @@ public final class AnalysisContext {
         return wchan;
     }
 
-    /** What could not be read: a diagnosis adds one sentence per gap. */
     /** Says that something the verdict stands on could not be read. */
     public void notAnalyzed(String what) {
         notAnalyzed.add(what);
@@ -122,7 +124,8 @@ public final class AnalysisContext {
         return List.copyOf(notAnalyzed);
     }
 
-    public List<String> unreadable() {
+    /** What could not be read: a diagnosis adds one record per gap, made from the fault it caught. */
+    public List<Unreadable> unreadable() {
         return unreadable;
     }
 
@@ -130,7 +133,7 @@ public final class AnalysisContext {
     public AuditState audit() {
         if (audit == null) {
             audit = Audit.read(k);
-            unreadable.addAll(audit.problems());
+            unreadable.addAll(audit.unreadable());
         }
         return audit;
     }
@@ -150,12 +153,20 @@ public final class AnalysisContext {
     public BlockedTask blocked(TaskInfo t, List<String> chain, boolean proven) {
         List<Frame> frames = List.of();
         String note = null;
+        MemoryFault fault = null;
         try {
             Backtrace bt = Unwinder.trace(k, t);
             frames = bt.frames();
             note = bt.note();
+            fault = bt.fault();
         } catch (MemoryFault | MissingTypeException e) {
             note = "stack unreadable: " + e.getMessage();
+            if (e instanceof MemoryFault f) fault = f;
+        }
+        // a stack cut by an unreadable page is said once per task, from the fault that cut it
+        if (fault != null && stackFaults.add(t.task())) {
+            unreadable.add(Unreadable.of(Unreadable.STACK, String.format("stack of task_struct 0x%x", t.task()), fault,
+                    String.format("the stack of pid %d (%s) could not be read in full: %s", t.pid(), t.comm(), note)));
         }
         double secs = t.sinceRunNs() < 0 ? -1 : t.sinceRunNs() / 1e9;
         return new BlockedTask(t.pid(), t.comm(), t.task(), t.state(), wchan.of(frames), secs, frames, note, chain, proven);

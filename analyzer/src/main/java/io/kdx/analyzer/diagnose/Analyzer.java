@@ -4,6 +4,7 @@ import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.sys.Sys;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,14 +53,14 @@ public final class Analyzer {
         AuditState audit = c.audit();
         String verdict = Verdict.of(findings, audit, c.notAnalyzed(), k.dump().metadata().damage());
         return new Diagnosis(verdict, findings, audit, c.tasks().size(), c.dState().size(), k.release(),
-                k.dump().path().toString(), c.unreadable(), (System.nanoTime() - t0) / 1e9, c.notAnalyzed(),
-                io.kdx.analyzer.kernel.Unreadable.of(k, c.unreadable()));
+                k.dump().path().toString(), Unreadable.texts(c.unreadable()), (System.nanoTime() - t0) / 1e9, c.notAnalyzed(),
+                List.copyOf(c.unreadable()));
     }
 
     private record Ranked(int rank, int order, Finding finding) {}
 
     /** What the dump's own header says it lacks. */
-    static void describeDump(Kernel k, List<String> unreadable) {
+    static void describeDump(Kernel k, List<Unreadable> unreadable) {
         var md = k.dump().metadata();
         if (md.dumpLevel() > 0) {
             List<String> what = new ArrayList<>();
@@ -69,19 +70,21 @@ public final class Analyzer {
             if ((d & 4) != 0) what.add("private page cache");
             if ((d & 8) != 0) what.add("user-space pages");
             if ((d & 16) != 0) what.add("free pages");
-            unreadable.add("the dump is filtered (makedumpfile -d " + d + "): " + String.join(", ", what)
-                    + " are not in it");
+            unreadable.add(Unreadable.of(Unreadable.DUMP, null, "the dump is filtered (makedumpfile -d " + d + "): "
+                    + String.join(", ", what) + " are not in it"));
         }
         try { // RAM the kernel has (node_present_pages) against the pages the dump holds
             long ram = Sys.presentPages(k), held = k.dump().presentPages();
             if (held > 0 && held < ram) {
-                unreadable.add(String.format("the dump holds %d of the %d pages of RAM (%.0f%%); objects on the other %d cannot be read",
-                        held, ram, 100.0 * held / ram, ram - held));
+                unreadable.add(Unreadable.of(Unreadable.DUMP, null, String.format("the dump holds %d of the %d pages of RAM (%.0f%%);"
+                        + " objects on the other %d cannot be read", held, ram, 100.0 * held / ram, ram - held)));
             }
-        } catch (MemoryFault | MissingTypeException e) {
-            unreadable.add("the amount of RAM is unknown (node_present_pages unreadable): " + e.getMessage());
+        } catch (MemoryFault f) {
+            unreadable.add(Unreadable.of(Unreadable.DUMP, "node_present_pages", f, "the amount of RAM is unknown (node_present_pages unreadable): " + f.getMessage()));
+        } catch (MissingTypeException e) {
+            unreadable.add(Unreadable.of(Unreadable.DUMP, "node_present_pages", "the amount of RAM is unknown (node_present_pages unreadable): " + e.getMessage()));
         }
-        unreadable.addAll(dumpState(md));
+        for (String s : dumpState(md)) unreadable.add(Unreadable.of(Unreadable.DUMP, null, s));
     }
 
     /**

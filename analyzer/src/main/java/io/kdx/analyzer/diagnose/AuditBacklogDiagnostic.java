@@ -3,6 +3,7 @@ package io.kdx.analyzer.diagnose;
 import io.kdx.analyzer.audit.AuditLog;
 import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.tasks.TaskInfo;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class AuditBacklogDiagnostic implements Diagnostic {
             Finding.AuditBacklog f = audit(c, a, c.found(Finding.FrozenFilesystem.class));
             return f == null ? List.of() : List.of(f);
         } catch (MemoryFault | MissingTypeException e) {
-            c.unreadable().add("the audit daemon could not be examined: " + e.getMessage());
+            c.unreadable().add(Unreadable.of(Unreadable.AUDIT, "auditd_conn", e, "the audit daemon could not be examined: " + e.getMessage()));
             return List.of();
         }
     }

@@ -3,7 +3,9 @@ package io.kdx.analyzer.diagnose;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.mount.FreezeLevel;
+import io.kdx.analyzer.mount.FreezeWaiters;
 import io.kdx.analyzer.mount.MountInfo;
 import io.kdx.analyzer.mount.Mounts;
 import io.kdx.analyzer.stack.Frame;
@@ -42,7 +44,7 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
     @Override
     public List<Finding.FrozenFilesystem> examine(AnalysisContext c) {
         Kernel k = c.kernel();
-        List<String> unreadable = c.unreadable();
+        List<Unreadable> unreadable = c.unreadable();
         Map<Long, BlockedTask> stacks = c.stacks();
         List<Finding.FrozenFilesystem> out = new ArrayList<>();
         Mounts.Result mr;
@@ -51,11 +53,11 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
             freeze = FreezeLevel.of(k);
             mr = Mounts.list(k);
         } catch (MemoryFault | MissingTypeException e) {
-            unreadable.add("mounts unreadable, frozen filesystems unknown: " + e.getMessage());
+            unreadable.add(Unreadable.of(Unreadable.MOUNT_LIST, null, e, "mounts unreadable, frozen filesystems unknown: " + e.getMessage()));
             c.notAnalyzed("the mounts could not be read (" + e.getMessage() + ")");
             return out;
         }
-        unreadable.addAll(mr.problems());
+        unreadable.addAll(mr.unreadable());
         if (mr.mounts().isEmpty()) {
             c.notAnalyzed("no mount could be read" + (mr.problems().isEmpty() ? "" : " (" + mr.problems().getFirst() + ")"));
         }
@@ -73,7 +75,8 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
                 waiters = FreezeWaiters.of(k, freeze, sb, unreadable);
             } catch (MemoryFault | MissingTypeException x) {
                 waiters = Map.of();
-                unreadable.add(String.format("the freeze wait queues of super_block 0x%x are unreadable, so no waiter is proven: %s", sb, x.getMessage()));
+                unreadable.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .s_writers", sb), x,
+                        String.format("the freeze wait queues of super_block 0x%x are unreadable, so no waiter is proven: %s", sb, x.getMessage())));
             }
             List<BlockedTask> blocked = new ArrayList<>();
             for (FreezeWaiters.Waiter w : waiters.values()) {
@@ -92,6 +95,9 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
                     } catch (MemoryFault | MissingTypeException x) {
                         b = new BlockedTask(-1, null, w.task(), "??", null, -1, List.of(),
                                 "on the freeze wait queue but not in the task list, and unreadable: " + x.getMessage(), chain, true);
+                        unreadable.add(Unreadable.of(Unreadable.TASK, String.format("task_struct 0x%x", w.task()), x, String.format(
+                                "task_struct 0x%x, queued on super_block 0x%x .%s (wait_queue_entry 0x%x), is unreadable: %s",
+                                w.task(), sb, w.queue(), w.entry(), x.getMessage())));
                     }
                 } else {
                     BlockedTask s = stacks.get(t.task());

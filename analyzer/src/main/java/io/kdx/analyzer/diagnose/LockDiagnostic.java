@@ -2,6 +2,7 @@ package io.kdx.analyzer.diagnose;
 
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.locking.LockLayout;
 import io.kdx.analyzer.locking.LockNames;
@@ -70,7 +71,7 @@ final class LockDiagnostic implements Diagnostic {
             l = LockLayout.of(k);
             threadSp = k.hasMember("task_struct", "thread.sp") ? k.offsetOf("task_struct", "thread.sp") : -1;
         } catch (MemoryFault | MissingTypeException e) {
-            c.unreadable().add(candidates.size() + " task(s) wait for a sleeping lock, but the lock structures are unknown: " + e.getMessage());
+            c.unreadable().add(Unreadable.of(Unreadable.LOCK, null, e, candidates.size() + " task(s) wait for a sleeping lock, but the lock structures are unknown: " + e.getMessage()));
             return List.of();
         }
         Map<Long, Wait> waitsOn = new LinkedHashMap<>();
@@ -88,8 +89,8 @@ final class LockDiagnostic implements Diagnostic {
             LockWait.Found f = LockWait.find(k, l, type, t.task(), t.stack(), sp, a -> c.task(a) != null,
                     a -> { TaskInfo x = c.task(a); return x == null ? 0 : x.stack(); });
             if (f == null) {
-                c.unreadable().add(String.format("%s (pid %d) waits in %s for a %s, but its waiter is not on its stack: the lock is unknown",
-                        t.comm(), t.pid(), b.waitingIn(), type.cName));
+                c.unreadable().add(Unreadable.of(Unreadable.LOCK, String.format("stack of task_struct 0x%x", t.task()), String.format(
+                        "%s (pid %d) waits in %s for a %s, but its waiter is not on its stack: the lock is unknown", t.comm(), t.pid(), b.waitingIn(), type.cName)));
                 continue;
             }
             waitsOn.put(t.task(), new Wait(f.lock(), type));
@@ -147,7 +148,8 @@ final class LockDiagnostic implements Diagnostic {
                     owners.put(lock, l.rwsemOwnerWord ? LockOwner.rwsemWord(k.readU64(lock + l.rwsemCount), w, l.rwsemSplitNonspinnable) : LockOwner.rwsemPointer(w));
                 }
             } catch (MemoryFault f) {
-                c.unreadable().add(String.format("the owner of %s 0x%x is unreadable: %s", e.getValue().cName, lock, f.getMessage()));
+                c.unreadable().add(Unreadable.of(Unreadable.LOCK, String.format("%s 0x%x .owner", e.getValue().cName, lock), f,
+                        String.format("the owner of %s 0x%x is unreadable: %s", e.getValue().cName, lock, f.getMessage())));
             }
         }
 

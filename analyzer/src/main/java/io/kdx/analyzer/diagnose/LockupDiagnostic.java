@@ -2,6 +2,7 @@ package io.kdx.analyzer.diagnose;
 
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.log.LogRecord;
 import io.kdx.analyzer.stack.Backtrace;
@@ -96,7 +97,7 @@ final class LockupDiagnostic implements Diagnostic {
             cs = CpuState.of(k);
         } catch (MemoryFault | MissingTypeException e) {
             cs = null;
-            c.unreadable().add("the CPUs' current tasks are unreadable, so a stuck CPU's task is the log's alone: " + e.getMessage());
+            c.unreadable().add(Unreadable.of(Unreadable.RUNQUEUE, "current_task", e, "the CPUs' current tasks are unreadable, so a stuck CPU's task is the log's alone: " + e.getMessage()));
         }
         List<Finding.Lockup> out = new ArrayList<>();
         for (var e : reports.entrySet()) {

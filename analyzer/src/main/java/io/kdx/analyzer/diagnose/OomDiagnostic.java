@@ -2,6 +2,7 @@ package io.kdx.analyzer.diagnose;
 
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.log.LogRecord;
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ final class OomDiagnostic implements Diagnostic {
             OptionalLong idx = k.types().enumerator("NR_FREE_PAGES");
             if (vz != 0 && idx.isPresent()) free = k.readU64(vz + 8 * idx.getAsLong()) * 4;
         } catch (MemoryFault | MissingTypeException e) {
-            c.unreadable().add("the memory counters (totalram_pages, vm_zone_stat) are unreadable: " + e.getMessage());
+            c.unreadable().add(Unreadable.of(Unreadable.MEMORY, "_totalram_pages, vm_zone_stat", e, "the memory counters (totalram_pages, vm_zone_stat) are unreadable: " + e.getMessage()));
         }
         return new long[] {total, free};
     }

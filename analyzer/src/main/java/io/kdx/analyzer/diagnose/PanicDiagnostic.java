@@ -2,6 +2,7 @@ package io.kdx.analyzer.diagnose;
 
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.locking.LockLayout;
 import io.kdx.analyzer.log.KernelLog;
@@ -88,11 +89,12 @@ final class PanicDiagnostic implements Diagnostic {
             try {
                 entry = Registers.entry(k, task.stack(), LockLayout.of(k).threadSize);
             } catch (MemoryFault | MissingTypeException e) {
-                c.unreadable().add("the entry registers of pid " + task.pid() + " are unreadable: " + e.getMessage());
+                c.unreadable().add(Unreadable.of(Unreadable.STACK, String.format("pt_regs at the top of the stack of task_struct 0x%x", task.task()), e,
+                        "the entry registers of pid " + task.pid() + " are unreadable: " + e.getMessage()));
             }
         }
         Taint taint = Taint.read(k);
-        if (taint.note() != null) c.unreadable().add("the taint is unknown: " + taint.note());
+        if (taint.note() != null) c.unreadable().add(Unreadable.of(Unreadable.KERNEL, "tainted_mask", taint.fault(), "the taint is unknown: " + taint.note()));
         boolean kernelIp = ol != null && ol.ip() != null && !ol.ip().contains(":");
         // the trapping ip: the log's RIP (function+off resolved in the dump); without the log's report,
         // the crashing CPU's saved rip and the panicking task's frames (one is the BUG's ud2 after the

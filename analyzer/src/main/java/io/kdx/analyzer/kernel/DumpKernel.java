@@ -25,9 +25,11 @@ final class DumpKernel implements Kernel {
     private final int pageShift;
     private final ConcurrentHashMap<String, Long> offsets = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Class<?>, Object> derived = new ConcurrentHashMap<>();
-    private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final List<Unreadable> notes = Collections.synchronizedList(new ArrayList<>());
     private final long perCpuStart, perCpuEnd;
     private long[] perCpuOffsets;
+    /** The fault of each __per_cpu_offset[cpu] that could not be read (null when read). */
+    private MemoryFault[] perCpuFaults;
     private int nrCpus;
     private String release;
 
@@ -53,25 +55,27 @@ final class DumpKernel implements Kernel {
             try {
                 cpus = readU32(nr);
             } catch (MemoryFault f) {
-                notes.add("nr_cpu_ids unreadable: " + f.getMessage());
+                notes.add(Unreadable.of(Unreadable.KERNEL, "nr_cpu_ids", f, "nr_cpu_ids unreadable: " + f.getMessage()));
             }
         }
         if (cpus <= 0 || cpus > 8192) cpus = Math.max(1, dump.prstatus().size());
         nrCpus = cpus;
         perCpuOffsets = new long[cpus];
+        perCpuFaults = new MemoryFault[cpus];
         long pco = symbol("__per_cpu_offset");
         for (int i = 0; i < cpus && pco != 0; i++) {
             try {
                 perCpuOffsets[i] = readU64(pco + 8L * i);
             } catch (MemoryFault f) {
-                notes.add("__per_cpu_offset[" + i + "] unreadable: " + f.getMessage());
+                perCpuFaults[i] = f;
+                notes.add(Unreadable.of(Unreadable.KERNEL, "__per_cpu_offset[" + i + "]", f, "__per_cpu_offset[" + i + "] unreadable: " + f.getMessage()));
             }
         }
         release = readRelease();
         String vb = dump.vmcoreinfo().buildId();
         String sb = symbols.buildId();
         if (vb != null && sb != null && !vb.equalsIgnoreCase(sb)) {
-            notes.add("VMCOREINFO BUILD-ID " + vb + " differs from " + symbols.source() + " (" + sb + "): wrong vmlinux?");
+            notes.add(Unreadable.of(Unreadable.KERNEL, "VMCOREINFO BUILD-ID", "VMCOREINFO BUILD-ID " + vb + " differs from " + symbols.source() + " (" + sb + "): wrong vmlinux?"));
         }
         String banner = symbols.banner();
         long lb = symbol("linux_banner");
@@ -82,10 +86,10 @@ final class DumpKernel implements Kernel {
             } catch (MemoryFault f) {
                 // an unreadable banner page says the dump is damaged or filtered, not that the vmlinux is wrong
                 inDump = null;
-                notes.add("linux_banner unreadable, so the symbols could not be checked against the dump: " + f.getMessage());
+                notes.add(Unreadable.of(Unreadable.KERNEL, "linux_banner", f, "linux_banner unreadable, so the symbols could not be checked against the dump: " + f.getMessage()));
             }
             if (inDump != null && !banner.startsWith(inDump.strip()) && !inDump.startsWith(banner.strip())) {
-                notes.add("linux_banner in the dump does not match " + symbols.source() + ": wrong vmlinux or wrong KASLR offset");
+                notes.add(Unreadable.of(Unreadable.KERNEL, "linux_banner", "linux_banner in the dump does not match " + symbols.source() + ": wrong vmlinux or wrong KASLR offset"));
             }
         }
     }
@@ -97,7 +101,7 @@ final class DumpKernel implements Kernel {
                 String r = readCString(uts + offsetOf("uts_namespace", "name.release"), 65);
                 if (!r.isEmpty()) return r;
             } catch (MemoryFault f) {
-                notes.add("init_uts_ns unreadable: " + f.getMessage());
+                notes.add(Unreadable.of(Unreadable.KERNEL, "init_uts_ns.name.release", f, "init_uts_ns unreadable: " + f.getMessage()));
             }
         }
         String r = dump.vmcoreinfo().osRelease();
@@ -153,9 +157,9 @@ final class DumpKernel implements Kernel {
 
     private MemoryFault fault(long vaddr, long p) {
         if (p == AddressTranslator.TABLE_UNREADABLE) {
-            return new MemoryFault(vaddr, null, "a page-table page for this address is unreadable (not in the dump, or corrupt)");
+            return new MemoryFault(vaddr, null, MemoryFault.PAGE_TABLE, "a page-table page for this address is unreadable (not in the dump, or corrupt)");
         }
-        return new MemoryFault(vaddr, null, "not mapped by the kernel page tables");
+        return new MemoryFault(vaddr, null, MemoryFault.UNMAPPED, "not mapped by the kernel page tables");
     }
 
     private long phys(long vaddr) {
@@ -270,6 +274,11 @@ final class DumpKernel implements Kernel {
         if (cpu < 0 || cpu >= perCpuOffsets.length) {
             throw new IndexOutOfBoundsException("cpu " + cpu + " of " + perCpuOffsets.length);
         }
+        MemoryFault f = perCpuFaults[cpu];
+        if (f != null) { // the CPU's per-CPU area is unknown: its variables are not at their link offsets
+            throw new MemoryFault(f.address(), f.state(), f.pageState(), String.format(
+                    "__per_cpu_offset[%d] unreadable, so the per-CPU data of CPU %d cannot be found", cpu, cpu));
+        }
         return percpuSymbolAddress + perCpuOffsets[cpu];
     }
 
@@ -280,11 +289,14 @@ final class DumpKernel implements Kernel {
 
     @Override
     public List<String> notes() {
-        return List.copyOf(notes);
+        return Unreadable.texts(unreadable());
     }
 
-    void note(String s) {
-        notes.add(s);
+    @Override
+    public List<Unreadable> unreadable() {
+        synchronized (notes) {
+            return List.copyOf(notes);
+        }
     }
 
     @Override

@@ -81,6 +81,11 @@ public interface Kernel extends AutoCloseable {
         return java.util.List.of();
     }
 
+    /** {@link #notes()} as typed records (kind {@code kernel}), from the faults met while opening. */
+    default java.util.List<Unreadable> unreadable() {
+        return notes().stream().map(n -> Unreadable.of(Unreadable.KERNEL, null, n)).toList();
+    }
+
     /**
      * A value derived once per kernel (struct layouts resolved into offsets), keyed by its class.
      * Implementations cache it; the default computes it each time.

@@ -13,8 +13,16 @@ public final class KernelLists {
 
     private KernelLists() {}
 
-    /** How a walk ended: {@code note} is null when it came back to the head (list_head) or NULL (hlist). */
-    public record Walk(int visited, String note) {
+    /**
+     * How a walk ended: {@code note} is null when it came back to the head (list_head) or NULL
+     * (hlist); {@code fault} is the unreadable link that ended it (null when a cap, a cycle or a NULL
+     * link did), so what could not be read is reported from the fault itself ({@link Unreadable}).
+     */
+    public record Walk(int visited, String note, MemoryFault fault) {
+        public Walk(int visited, String note) {
+            this(visited, note, null);
+        }
+
         public boolean complete() {
             return note == null;
         }
@@ -31,7 +39,7 @@ public final class KernelLists {
         try {
             node = k.readPointer(head);
         } catch (MemoryFault f) {
-            return new Walk(0, "list head unreadable: " + f.getMessage());
+            return new Walk(0, "list head unreadable: " + f.getMessage(), f);
         }
         while (node != head) {
             if (node == 0) return new Walk(n, String.format("NULL next pointer after %d entries of the list at 0x%016x", n, head));
@@ -42,7 +50,7 @@ public final class KernelLists {
             try {
                 node = k.readPointer(node);
             } catch (MemoryFault f) {
-                return new Walk(n, "list link unreadable: " + f.getMessage());
+                return new Walk(n, "list link unreadable: " + f.getMessage(), f);
             }
         }
         return new Walk(n, null);
@@ -56,7 +64,7 @@ public final class KernelLists {
         try {
             node = k.readPointer(head);
         } catch (MemoryFault f) {
-            return new Walk(0, "hlist head unreadable: " + f.getMessage());
+            return new Walk(0, "hlist head unreadable: " + f.getMessage(), f);
         }
         while (node != 0) {
             if (n >= cap) return new Walk(n, String.format("stopped after %d entries of the hlist at 0x%016x (cap)", n, head));
@@ -66,7 +74,7 @@ public final class KernelLists {
             try {
                 node = k.readPointer(node);
             } catch (MemoryFault f) {
-                return new Walk(n, "hlist link unreadable: " + f.getMessage());
+                return new Walk(n, "hlist link unreadable: " + f.getMessage(), f);
             }
         }
         return new Walk(n, null);
@@ -112,8 +120,44 @@ public final class KernelLists {
                 node = k.readPointer(node + right);
             }
         } catch (MemoryFault f) {
-            return new Walk(n, "rbtree link unreadable: " + f.getMessage());
+            return new Walk(n, "rbtree link unreadable: " + f.getMessage(), f);
         }
         return new Walk(n, null);
+    }
+    /** Visits one entry of a wait queue: the entry's address and its {@code private} (the waiting task). */
+    @FunctionalInterface
+    public interface WaitVisitor {
+        boolean visit(long entry, long task);
+    }
+
+    /**
+     * A wait queue (include/linux/wait.h: wait_queue_head {lock; head}, its entries wait_queue_entry
+     * {flags; private; func; entry}; before 4.13 __wait_queue_head {lock; task_list} and __wait_queue
+     * {…; task_list}): visits each entry with its {@code private}, the task that sleeps on it (for
+     * autoremove and default wake functions; a custom waker may keep something else there), walked as
+     * {@link #listForEach} walks. An entry whose {@code private} cannot be read ends the walk, said
+     * with its fault.
+     */
+    public static Walk waitQueueForEach(Kernel k, long wqHead, int cap, WaitVisitor v) {
+        boolean modern = k.hasMember("wait_queue_entry", "entry");
+        String headStruct = k.hasMember("wait_queue_head", "head") || k.hasMember("wait_queue_head", "task_list")
+                ? "wait_queue_head" : "__wait_queue_head";
+        String struct = modern ? "wait_queue_entry" : "__wait_queue";
+        long head = wqHead + k.offsetOf(headStruct, k.hasMember(headStruct, "head") ? "head" : "task_list");
+        long linkOff = k.offsetOf(struct, modern ? "entry" : "task_list");
+        long privOff = k.offsetOf(struct, "private");
+        MemoryFault[] bad = {null};
+        Walk w = listForEach(k, head, linkOff, cap, e -> {
+            long task;
+            try {
+                task = k.readPointer(e + privOff);
+            } catch (MemoryFault f) {
+                bad[0] = f;
+                return false;
+            }
+            return v.visit(e, task);
+        });
+        if (bad[0] != null) return new Walk(w.visited(), "wait queue entry unreadable: " + bad[0].getMessage(), bad[0]);
+        return w;
     }
 }

@@ -195,7 +195,7 @@ public final class PhysicalMemory {
                 colon > 0 ? msg.substring(colon + 2) : msg));
     }
 
-    static MemoryFault fault(long vaddr, long paddr, PageState st) {
+    private MemoryFault fault(long vaddr, long paddr, PageState st) {
         String why = switch (st) {
             case EXCLUDED -> "filtered out of the dump (makedumpfile -d)";
             case LOST -> "lost: the dump is incomplete";
@@ -203,7 +203,8 @@ public final class PhysicalMemory {
             case CORRUPT -> "corrupt in the dump";
             default -> st.toString();
         };
-        return new MemoryFault(vaddr, st, String.format("physical 0x%x %s", paddr, why));
+        // a truncated file lost its pages past the end: say so in the page's state
+        return new MemoryFault(vaddr, st, MemoryFault.nameOf(st, dump.metadata().truncated()), String.format("physical 0x%x %s", paddr, why));
     }
 
     public long cacheHits() {

@@ -1,6 +1,7 @@
 package io.kdx.analyzer.log;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.kernel.MemoryFault;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ final class LocklessRing {
 
     static KernelLog read(Kernel k) {
         LogLayout l = new LogLayout(k);
-        List<String> problems = new ArrayList<>();
+        List<Unreadable> problems = new ArrayList<>();
         List<LogRecord> out = new ArrayList<>();
 
         long prb = k.readPointer(l.symbol("prb"));
@@ -43,7 +44,7 @@ final class LocklessRing {
         int sizeBits = k.readU32(textRing + l.offset("prb_data_ring", "size_bits"));
         long dataAddr = k.readPointer(textRing + l.offset("prb_data_ring", "data"));
         if (countBits < 0 || countBits > MAX_COUNT_BITS || sizeBits < 0 || sizeBits > MAX_SIZE_BITS) {
-            problems.add(String.format("printk ring at 0x%x: implausible count_bits %d or size_bits %d", prb, countBits, sizeBits));
+            problems.add(Unreadable.of(Unreadable.LOG, "printk_ringbuffer", String.format("printk ring at 0x%x: implausible count_bits %d or size_bits %d", prb, countBits, sizeBits)));
             return new KernelLog("lockless ring", out, problems);
         }
         int count = 1 << countBits;
@@ -107,7 +108,7 @@ final class LocklessRing {
      * leaves the unreadable pages zero (a zero state_var is never committed, so those descriptors
      * drop out) and marks them in {@code bad} (one bit per 4 KiB, may be null).
      */
-    static byte[] readArray(Kernel k, long addr, long len, String what, List<String> problems, java.util.BitSet bad) {
+    static byte[] readArray(Kernel k, long addr, long len, String what, List<Unreadable> problems, java.util.BitSet bad) {
         byte[] b = new byte[(int) len];
         try {
             k.read(addr, b, 0, b.length);
@@ -125,8 +126,8 @@ final class LocklessRing {
                 }
                 off += n;
             }
-            problems.add(String.format("printk %s at 0x%x: %d of its pages unreadable (%s); records there are left out",
-                    what, addr, lost, f.getMessage()));
+            problems.add(Unreadable.of(Unreadable.LOG, String.format("printk %s 0x%x", what, addr), f,
+                    String.format("printk %s at 0x%x: %d of its pages unreadable (%s); records there are left out", what, addr, lost, f.getMessage())));
             return lost * 4096L >= len ? null : b;
         }
     }

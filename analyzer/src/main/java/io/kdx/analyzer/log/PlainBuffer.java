@@ -1,6 +1,7 @@
 package io.kdx.analyzer.log;
 
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.Unreadable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,14 +21,14 @@ final class PlainBuffer {
 
     static KernelLog read(Kernel k) {
         LogLayout l = new LogLayout(k);
-        List<String> problems = new ArrayList<>();
+        List<Unreadable> problems = new ArrayList<>();
         List<LogRecord> out = new ArrayList<>();
         long buf = k.readPointer(l.symbol("log_buf"));
         int len = k.readU32(l.symbol("log_buf_len"));
         long end = k.readU32(l.symbol("log_end")) & 0xffffffffL;
         long logged = l.symbol("logged_chars") != 0 ? k.readU32(l.symbol("logged_chars")) & 0xffffffffL : Math.min(end, len);
         if (len <= 0 || (len & (len - 1)) != 0 || len > (1 << 30)) {
-            problems.add(String.format("log_buf at 0x%x: implausible log_buf_len %d", buf, len));
+            problems.add(Unreadable.of(Unreadable.LOG, "log_buf", String.format("log_buf at 0x%x: implausible log_buf_len %d", buf, len)));
             return new KernelLog("plain buffer", out, problems);
         }
         byte[] b = LocklessRing.readArray(k, buf, len, "log_buf", problems, null);

@@ -3,6 +3,7 @@ package io.kdx.analyzer.mount;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,29 +20,35 @@ public final class Mounts {
 
     private Mounts() {}
 
-    /** The result: the mounts, and one line for each thing that could not be read. */
-    public record Result(List<MountInfo> mounts, List<String> problems) {}
+    /** The result: the mounts, and one record for each thing that could not be read. */
+    public record Result(List<MountInfo> mounts, List<Unreadable> unreadable) {
+        /** The sentences of {@link #unreadable()}. */
+        public List<String> problems() {
+            return Unreadable.texts(unreadable);
+        }
+    }
 
     public static Result list(Kernel k) {
-        List<String> problems = new ArrayList<>();
+        List<Unreadable> problems = new ArrayList<>();
         List<MountInfo> out = new ArrayList<>();
         FreezeLevel freeze = FreezeLevel.of(k);
         for (long ns : namespaces(k, problems)) {
             try {
                 for (long m : mountsOf(k, ns, problems)) out.add(describe(k, freeze, ns, m, problems));
             } catch (MemoryFault f) {
-                problems.add(String.format("mount namespace 0x%x: mount list unreadable: %s", ns, f.getMessage()));
+                problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("mount list of namespace 0x%x", ns), f,
+                        String.format("mount namespace 0x%x: mount list unreadable: %s", ns, f.getMessage())));
             }
         }
         return new Result(out, problems);
     }
 
     /** Distinct mnt_namespace addresses, init_task's first. */
-    static Set<Long> namespaces(Kernel k, List<String> problems) {
+    static Set<Long> namespaces(Kernel k, List<Unreadable> problems) {
         Set<Long> out = new LinkedHashSet<>();
         long init = k.symbol("init_task");
         if (init == 0) {
-            problems.add("no init_task symbol: mount namespaces cannot be found");
+            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, "init_task", "no init_task symbol: mount namespaces cannot be found"));
             return out;
         }
         long tasksOff = k.offsetOf("task_struct", "tasks");
@@ -55,14 +62,16 @@ public final class Mounts {
                     if (ns != 0) out.add(ns);
                 }
             } catch (MemoryFault f) {
-                problems.add(String.format("task 0x%x: its mount namespace unreadable (%s)", t, f.getMessage()));
+                problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("task_struct 0x%x .nsproxy->mnt_ns", t), f,
+                        String.format("task 0x%x: its mount namespace unreadable (%s)", t, f.getMessage())));
             }
             return true;
         };
         visit.test(init);
         KernelLists.Walk w = KernelLists.listForEach(k, init + tasksOff, tasksOff, MAX_TASKS, visit);
         if (!w.complete()) {
-            problems.add(String.format("task list broken after %d tasks (%s): namespaces of later tasks not seen", w.visited(), w.note()));
+            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, "init_task.tasks", w,
+                    String.format("task list broken after %d tasks (%s): namespaces of later tasks not seen", w.visited(), w.note())));
         }
         return out;
     }
@@ -71,7 +80,7 @@ public final class Mounts {
      * The struct mount addresses of one namespace, in the kernel's order, walked by the bounded
      * {@link KernelLists} helpers; a walk cut short (an unreadable link, a cycle) is a problem.
      */
-    static List<Long> mountsOf(Kernel k, long ns, List<String> problems) {
+    static List<Long> mountsOf(Kernel k, long ns, List<Unreadable> problems) {
         List<Long> out = new ArrayList<>();
         KernelLists.Walk w;
         if (k.hasMember("mnt_namespace", "list")) { // up to 6.7
@@ -80,11 +89,14 @@ public final class Mounts {
         } else { // 6.8+: rb_root mounts, ordered by mnt_id_unique; walked in order
             w = KernelLists.rbForEach(k, ns + k.offsetOf("mnt_namespace", "mounts"), k.offsetOf("mount", "mnt_node"), MAX_MOUNTS, m -> out.add(m));
         }
-        if (!w.complete()) problems.add(String.format("mount namespace 0x%x: mount list: %s", ns, w.note()));
+        if (!w.complete()) {
+            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("mount list of namespace 0x%x", ns), w,
+                    String.format("mount namespace 0x%x: mount list: %s", ns, w.note())));
+        }
         return out;
     }
 
-    static MountInfo describe(Kernel k, FreezeLevel freeze, long ns, long m, List<String> problems) {
+    static MountInfo describe(Kernel k, FreezeLevel freeze, long ns, long m, List<Unreadable> problems) {
         long sb = 0;
         String fstype = null, device = null, path = null;
         int frozen = -1, id = -1;
@@ -100,7 +112,7 @@ public final class Mounts {
             path = mountpoint(k, m);
         } catch (MemoryFault f) {
             why = f.getMessage();
-            problems.add(String.format("mount 0x%x: %s", m, why));
+            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("mount 0x%x", m), f, String.format("mount 0x%x: %s", m, why)));
         }
         return new MountInfo(m, sb, ns, id, fstype, device, path, frozen, frozen < 0 ? null : freeze.name(frozen), why);
     }

@@ -14,8 +14,10 @@ import java.util.List;
  * @param letters the set flags' letters in bit order ("OE"), empty when not tainted
  * @param names   the set flags' TAINT_* names
  * @param note    why the mask is unknown, or null
+ * @param fault   the read of tainted_mask that failed, or null
  */
-public record Taint(long mask, String letters, List<String> names, String note) {
+public record Taint(long mask, String letters, List<String> names, String note,
+        @com.fasterxml.jackson.annotation.JsonIgnore MemoryFault fault) {
     static final String[] NAMES = {"TAINT_PROPRIETARY_MODULE", "TAINT_FORCED_MODULE", "TAINT_CPU_OUT_OF_SPEC",
             "TAINT_FORCED_RMMOD", "TAINT_MACHINE_CHECK", "TAINT_BAD_PAGE", "TAINT_USER", "TAINT_DIE",
             "TAINT_OVERRIDDEN_ACPI_TABLE", "TAINT_WARN", "TAINT_CRAP", "TAINT_FIRMWARE_WORKAROUND", "TAINT_OOT_MODULE",
@@ -35,16 +37,16 @@ public record Taint(long mask, String letters, List<String> names, String note) 
                 n.add("taint bit " + i);
             }
         }
-        return new Taint(mask, l.toString(), List.copyOf(n), null);
+        return new Taint(mask, l.toString(), List.copyOf(n), null, null);
     }
 
     public static Taint read(Kernel k) {
         long a = k.symbol("tainted_mask");
-        if (a == 0) return new Taint(-1, null, List.of(), "no tainted_mask symbol");
+        if (a == 0) return new Taint(-1, null, List.of(), "no tainted_mask symbol", null);
         try {
             return decode(k.readU64(a));
         } catch (MemoryFault f) {
-            return new Taint(-1, null, List.of(), "tainted_mask unreadable: " + f.getMessage());
+            return new Taint(-1, null, List.of(), "tainted_mask unreadable: " + f.getMessage(), f);
         }
     }
 

@@ -31,6 +31,8 @@ final class OrcWalk {
     /** The stack each frame's sp lies on: "task", "irq", "exception", or "?". */
     final List<String> stackKinds = new ArrayList<>();
     String note;
+    /** The unreadable read that ended or cut the walk, or null. */
+    MemoryFault fault;
     private final Symbolizer sym;
     private final StackRanges stacks;
     private final OrcTable orc;
@@ -63,6 +65,12 @@ final class OrcWalk {
         if (note == null) note = why;
     }
 
+    /** Ends the walk at an unreadable read, keeping its fault for the record of what could not be read. */
+    private void end(String why, MemoryFault f) {
+        if (note == null && fault == null) fault = f;
+        end(why);
+    }
+
     void run() {
         String how;
         long shownSp;
@@ -90,7 +98,7 @@ final class OrcWalk {
             try {
                 saved = k.readPointer(task.task() + threadSp);
             } catch (MemoryFault f) {
-                end("thread.sp unreadable: " + f.getMessage());
+                end("thread.sp unreadable: " + f.getMessage(), f);
                 return;
             }
             if (stacks.find(saved) != 0) {
@@ -104,7 +112,7 @@ final class OrcWalk {
                 ip = k.readPointer(saved + k.offsetOf("inactive_task_frame", "ret_addr"));
                 bp = k.readPointer(saved + k.offsetOf("inactive_task_frame", "bp"));
             } catch (MemoryFault f) {
-                end("saved frame unreadable: " + f.getMessage());
+                end("saved frame unreadable: " + f.getMessage(), f);
                 return;
             }
             shownSp = saved + k.offsetOf("inactive_task_frame", "ret_addr");
@@ -227,6 +235,7 @@ final class OrcWalk {
                     default -> { }
                 }
             } catch (MemoryFault f) {
+                if (fault == null) fault = f;
                 scan("stack unreadable: " + f.getMessage());
                 return;
             }
@@ -305,7 +314,7 @@ final class OrcWalk {
                 }
             }
         } catch (MemoryFault f) {
-            end(why + "; scan stopped: " + f.getMessage());
+            end(why + "; scan stopped: " + f.getMessage(), f);
             return;
         }
         end(why + (found > 0 ? "; the rest found by scanning the stack (unreliable)" : ""));

@@ -2,6 +2,7 @@ package io.kdx.analyzer.tasks;
 
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
  * 6.2), the idle task and clock of each runqueue (struct rq: idle, clock), and the panic task (the
  * current task of panic_cpu, which panic() sets; -1 when nobody panicked).
  */
-public record CpuState(long[] current, long[] idle, long[] clock, int panicCpu, long panicTask, List<String> notes) {
+public record CpuState(long[] current, long[] idle, long[] clock, int panicCpu, long panicTask, List<Unreadable> notes) {
 
     public static CpuState of(Kernel k) {
         return k.cached(CpuState.class, CpuState::read);
@@ -19,7 +20,7 @@ public record CpuState(long[] current, long[] idle, long[] clock, int panicCpu, 
     private static CpuState read(Kernel k) {
         int n = k.nrCpus();
         long[] current = new long[n], idle = new long[n], clock = new long[n];
-        List<String> notes = new ArrayList<>();
+        List<Unreadable> notes = new ArrayList<>();
         long cur = k.symbol("current_task");
         long curOff = 0;
         if (cur == 0 && k.symbol("pcpu_hot") != 0) { // 6.2+: struct pcpu_hot
@@ -35,13 +36,13 @@ public record CpuState(long[] current, long[] idle, long[] clock, int panicCpu, 
                 if (cur != 0) current[c] = k.readPointer(k.perCpu(cur, c) + curOff);
                 else if (rqCurr >= 0) current[c] = k.readPointer(k.perCpu(rq, c) + rqCurr);
             } catch (MemoryFault f) {
-                notes.add("current task of CPU " + c + " unreadable: " + f.getMessage());
+                notes.add(Unreadable.of(Unreadable.RUNQUEUE, "current task of CPU " + c, f, "current task of CPU " + c + " unreadable: " + f.getMessage()));
             }
             try {
                 if (rqIdle >= 0) idle[c] = k.readPointer(k.perCpu(rq, c) + rqIdle);
                 if (rqClock >= 0) clock[c] = k.readU64(k.perCpu(rq, c) + rqClock);
             } catch (MemoryFault f) {
-                notes.add("runqueue of CPU " + c + " unreadable: " + f.getMessage());
+                notes.add(Unreadable.of(Unreadable.RUNQUEUE, "runqueue of CPU " + c, f, "runqueue of CPU " + c + " unreadable: " + f.getMessage()));
             }
         }
         int panicCpu = -1;
@@ -50,7 +51,7 @@ public record CpuState(long[] current, long[] idle, long[] clock, int panicCpu, 
             try {
                 panicCpu = k.readU32(pc); // atomic_t, PANIC_CPU_INVALID = -1
             } catch (MemoryFault f) {
-                notes.add("panic_cpu unreadable: " + f.getMessage());
+                notes.add(Unreadable.of(Unreadable.KERNEL, "panic_cpu", f, "panic_cpu unreadable: " + f.getMessage()));
             }
         }
         long panicTask = panicCpu >= 0 && panicCpu < n ? current[panicCpu] : 0;

@@ -23,9 +23,10 @@ package io.kdx.analyzer.tasks;
  * @param panicTask     the task that called panic() (the active task of panic_cpu)
  * @param stack         task_struct.stack: the base of its kernel stack
  * @param mm            task_struct.mm (0 for kernel threads)
- * @param unknown       field name ({@code ppid}, {@code rss}, {@code vsz}, {@code mem_percent},
- *                      {@code last_arrival_ns}, {@code since_run_ns}) to why it is unknown: printed as
- *                      unknown / JSON null with this reason, never as 0 (issue #12)
+ * @param gaps          field name ({@code ppid}, {@code rss}, {@code vsz}, {@code mem_percent},
+ *                      {@code last_arrival_ns}, {@code since_run_ns}) to why it is unknown, as a record
+ *                      (its text the reason; the address and page state of the fault, if one read failed):
+ *                      printed as unknown / JSON null with this reason, never as 0 (issue #12)
  */
 public record TaskInfo(
         long task,
@@ -45,11 +46,18 @@ public record TaskInfo(
         boolean panicTask,
         long stack,
         long mm,
-        java.util.Map<String, String> unknown) {
+        java.util.Map<String, io.kdx.analyzer.kernel.Unreadable> gaps) {
 
-    /** A field's value is known (not in {@link #unknown()}). */
+    /** A field's value is known (not in {@link #gaps()}). */
     public boolean known(String field) {
-        return !unknown.containsKey(field);
+        return !gaps.containsKey(field);
+    }
+
+    /** Field name to why it is unknown (the reasons of {@link #gaps()}), in field order. */
+    public java.util.Map<String, String> unknown() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        gaps.forEach((f, u) -> m.put(f, u.text()));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     public boolean isThreadGroupLeader() {

@@ -4,6 +4,7 @@ import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.LongSet;
 import io.kdx.analyzer.kernel.MemoryFault;
+import io.kdx.analyzer.kernel.Unreadable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,30 +22,44 @@ public final class Tasks {
      * thread list, the process list itself past a point, a CPU's current task or runqueue (its idle
      * task and active mark). {@link #complete()} is false when there is any.
      */
-    public record Result(List<TaskInfo> tasks, List<String> notes, java.util.Map<Long, String> foundBy) {
-        public Result(List<TaskInfo> tasks, List<String> notes) {
-            this(tasks, notes, java.util.Map.of());
+    public record Result(List<TaskInfo> tasks, List<Unreadable> unreadable, java.util.Map<Long, String> foundBy) {
+        public Result(List<TaskInfo> tasks, List<Unreadable> unreadable) {
+            this(tasks, unreadable, java.util.Map.of());
+        }
+
+        /** The sentences of {@link #unreadable()}. */
+        public List<String> notes() {
+            return Unreadable.texts(unreadable);
         }
 
         /**
          * The route that found a task: {@code task_list} (init_task.tasks and the thread lists),
          * {@code runqueue} (a CPU's idle or current task, or its CFS queue), or, when the task list
-         * broke, {@code pid_idr} (the init pid namespace's IDR).
+         * broke, {@code pid_idr} (the init pid namespace's IDR) or {@code wait_queue} (a wait queue
+         * reachable from a global root: a super_block's freeze queues or s_umount, the audit queues).
          */
         public String foundBy(long task) {
             return foundBy.getOrDefault(task, TaskRecovery.TASK_LIST);
         }
 
         public boolean complete() {
-            return notes.isEmpty();
+            return unreadable.isEmpty();
         }
 
         /** The walk of init_task.tasks stopped early, or read no process at all: the list cannot be trusted. */
         public boolean listBroken() {
-            return tasks.isEmpty() || notes.stream().anyMatch(n -> n.startsWith("init_task.tasks: ")
-                    || n.startsWith("current task of CPU ") || n.startsWith("runqueue of CPU "))
+            return tasks.isEmpty() || unreadable.stream().anyMatch(u -> INIT_TASKS.equals(u.object())
+                    || u.object() != null && (u.object().startsWith("current task of CPU ") || u.object().startsWith("runqueue of CPU ")))
                     || tasks.stream().noneMatch(t -> t.pid() > 0);
         }
+    }
+
+    /** The object of the record that says the process list broke. */
+    public static final String INIT_TASKS = "init_task.tasks";
+
+    /** A {@code found_by} route as a sentence names it. */
+    public static String routeName(String route) {
+        return TaskRecovery.routeName(route);
     }
 
     /** Every process and thread (the idle tasks as pid 0, one per CPU). */
@@ -55,7 +70,7 @@ public final class Tasks {
     public static Result walk(Kernel k) {
         TaskLayout l = k.cached(TaskLayout.class, TaskLayout::new);
         CpuState cpus = CpuState.of(k);
-        List<String> notes = new ArrayList<>(cpus.notes());
+        List<Unreadable> notes = new ArrayList<>(cpus.notes());
         long totalRamPages = totalRamPages(k);
         List<Long> order = new ArrayList<>();
         java.util.Map<Long, String> foundBy = new java.util.HashMap<>();
@@ -77,11 +92,14 @@ public final class Tasks {
                 if (seen.add(t)) order.add(t);
                 return true;
             });
-            if (!tw.complete()) notes.add(String.format("threads of task 0x%016x: %s", leader, tw.note()));
+            if (!tw.complete()) {
+                notes.add(Unreadable.of(Unreadable.TASK_LIST, String.format("thread list of task_struct 0x%x", leader), tw,
+                        String.format("threads of task 0x%016x: %s", leader, tw.note())));
+            }
             return true;
         });
         if (!w.complete()) {
-            notes.add("init_task.tasks: " + w.note());
+            notes.add(Unreadable.of(Unreadable.TASK_LIST, INIT_TASKS, w, "init_task.tasks: " + w.note()));
             recover(k, cpus, seen, order, foundBy, notes);
         }
         java.util.Map<Long, Long> pending = pendingRss(k, l, order);
@@ -90,7 +108,8 @@ public final class Tasks {
             try {
                 out.add(read(k, l, cpus, t, totalRamPages, pending));
             } catch (MemoryFault f) {
-                notes.add(String.format("task 0x%016x unreadable: %s", t, f.getMessage()));
+                notes.add(Unreadable.of(Unreadable.TASK_LIST, String.format("task_struct 0x%x", t), f,
+                        String.format("task 0x%016x unreadable: %s", t, f.getMessage())));
             }
         }
         checkCpus(cpus, seen, notes);
@@ -99,12 +118,12 @@ public final class Tasks {
 
     /**
      * The task list broke: the tasks it did not reach are looked for by the other routes the kernel
-     * keeps (the pid namespace's IDR, then the runqueues), each found task marked with its route.
+     * keeps (the pid namespace's IDR, then the runqueues, then the wait queues), each found task marked with its route.
      */
     static void recover(Kernel k, CpuState cpus, LongSet seen, List<Long> order, java.util.Map<Long, String> foundBy,
-            List<String> notes) {
+            List<Unreadable> notes) {
         int before = order.size();
-        String idr = TaskRecovery.byPidIdr(k, t -> {
+        Unreadable idr = TaskRecovery.byPidIdr(k, t -> {
             if (seen.add(t)) {
                 order.add(t);
                 foundBy.put(t, TaskRecovery.PID_IDR);
@@ -112,7 +131,7 @@ public final class Tasks {
             return true;
         });
         int byIdr = order.size() - before;
-        String rq = TaskRecovery.byRunqueues(k, cpus, t -> {
+        Unreadable rq = TaskRecovery.byRunqueues(k, cpus, t -> {
             if (seen.add(t)) {
                 order.add(t);
                 foundBy.put(t, TaskRecovery.RUNQUEUE);
@@ -120,22 +139,32 @@ public final class Tasks {
             return true;
         });
         int byRq = order.size() - before - byIdr;
-        notes.add(String.format("tasks recovered past the broken task list: %d by the init pid namespace's IDR, %d by the runqueues"
-                + " (found_by says which)", byIdr, byRq));
-        if (idr != null) notes.add("the pid IDR could not be read in full: " + idr);
-        if (rq != null) notes.add("the runqueues could not be read in full: " + rq);
+        Unreadable wq = TaskRecovery.byWaitQueues(k, t -> {
+            if (seen.add(t)) {
+                order.add(t);
+                foundBy.put(t, TaskRecovery.WAIT_QUEUE);
+            }
+            return true;
+        });
+        int byWq = order.size() - before - byIdr - byRq;
+        notes.add(Unreadable.of(Unreadable.TASK_LIST, INIT_TASKS, String.format("tasks recovered past the broken task list: %d by the"
+                + " init pid namespace's IDR, %d by the runqueues, %d by the wait queues (found_by says which)", byIdr, byRq, byWq)));
+        if (idr != null) notes.add(idr.withText("the pid IDR could not be read in full: " + idr.text()));
+        if (rq != null) notes.add(rq.withText("the runqueues could not be read in full: " + rq.text()));
+        if (wq != null) notes.add(wq.withText("the wait queues could not be read in full: " + wq.text()));
     }
 
     /**
      * A CPU whose current or idle task is not among the tasks found has lost its idle task or its
      * active mark: say so (issue #12: a damaged dump lost CPU 1's idle task and every active mark silently).
      */
-    static void checkCpus(CpuState cpus, LongSet seen, List<String> notes) {
-        if (notes.stream().anyMatch(n -> n.startsWith("current task of CPU ") || n.startsWith("runqueue of CPU "))) return;
+    static void checkCpus(CpuState cpus, LongSet seen, List<Unreadable> notes) {
+        if (cpus.notes().stream().anyMatch(u -> u.kind().equals(Unreadable.RUNQUEUE))) return;
         for (int c = 0; c < cpus.current().length; c++) {
             long cur = cpus.current()[c];
-            if (cur == 0) notes.add("current task of CPU " + c + " unreadable: the per-CPU current_task is 0");
-            else if (!seen.contains(cur)) notes.add(String.format("current task of CPU %d unreadable: 0x%x is not a task kdx found", c, cur));
+            String what = "current task of CPU " + c;
+            if (cur == 0) notes.add(Unreadable.of(Unreadable.RUNQUEUE, what, what + " unreadable: the per-CPU current_task is 0"));
+            else if (!seen.contains(cur)) notes.add(Unreadable.of(Unreadable.RUNQUEUE, what, String.format("%s unreadable: 0x%x is not a task kdx found", what, cur)));
         }
     }
 
@@ -155,7 +184,7 @@ public final class Tasks {
             try {
                 sig = k.readPointer(leader + l.signal);
             } catch (MemoryFault f) {
-                return new KernelLists.Walk(0, "signal unreadable: " + f.getMessage());
+                return new KernelLists.Walk(0, "signal unreadable: " + f.getMessage(), f);
             }
             if (sig == 0) return new KernelLists.Walk(0, null); // exited, signal released
             return KernelLists.listForEach(k, sig + l.signalThreadHead, l.threadNode, KernelLists.DEFAULT_CAP, v);
@@ -198,7 +227,7 @@ public final class Tasks {
     }
 
     static TaskInfo read(Kernel k, TaskLayout l, CpuState cpus, long t, long totalRamPages, java.util.Map<Long, Long> pending) {
-        java.util.Map<String, String> unknown = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Unreadable> unknown = new java.util.LinkedHashMap<>();
         int pid = k.readU32(t + l.pid);
         int tgid = k.readU32(t + l.tgid);
         long parent = k.readPointer(t + l.realParent);
@@ -208,7 +237,8 @@ public final class Tasks {
                 ppid = k.readU32(parent + l.tgid);
             } catch (MemoryFault f) {
                 ppid = -1;
-                unknown.put("ppid", String.format("real_parent 0x%x unreadable: %s", parent, f.getMessage()));
+                unknown.put("ppid", Unreadable.of(Unreadable.TASK, String.format("task_struct 0x%x .tgid (real_parent of 0x%x)", parent, t), f,
+                        String.format("real_parent 0x%x unreadable: %s", parent, f.getMessage())));
             }
         }
         String comm = k.readCString(t + l.comm, 16);
@@ -223,24 +253,27 @@ public final class Tasks {
             rssKiB = -1;
             vszKiB = -1;
             if (l.mmRssStat < 0) {
-                unknown.put("rss", "no mm_struct.rss_stat in the symbols");
+                unknown.put("rss", gap("no mm_struct.rss_stat in the symbols"));
             } else if (pending.containsKey(mm) && pending.get(mm) == null) {
-                unknown.put("rss", String.format("mm 0x%x: a thread's pending rss_stat counts are unreadable", mm));
+                unknown.put("rss", Unreadable.of(Unreadable.TASK, String.format("mm_struct 0x%x .rss_stat", mm),
+                        String.format("mm 0x%x: a thread's pending rss_stat counts are unreadable", mm)));
             } else {
                 try {
                     Long p = pending.get(mm);
                     rssKiB = Math.max(0, rssPages(k, l, mm) + (p == null ? 0 : p)) * kib;
                 } catch (MemoryFault f) {
-                    unknown.put("rss", String.format("mm 0x%x rss_stat unreadable: %s", mm, f.getMessage()));
+                    unknown.put("rss", Unreadable.of(Unreadable.TASK, String.format("mm_struct 0x%x .rss_stat", mm), f,
+                            String.format("mm 0x%x rss_stat unreadable: %s", mm, f.getMessage())));
                 }
             }
             if (l.mmTotalVm < 0) {
-                unknown.put("vsz", "no mm_struct.total_vm in the symbols");
+                unknown.put("vsz", gap("no mm_struct.total_vm in the symbols"));
             } else {
                 try {
                     vszKiB = k.readU64(mm + l.mmTotalVm) * kib;
                 } catch (MemoryFault f) {
-                    unknown.put("vsz", String.format("mm 0x%x total_vm unreadable: %s", mm, f.getMessage()));
+                    unknown.put("vsz", Unreadable.of(Unreadable.TASK, String.format("mm_struct 0x%x .total_vm", mm), f,
+                            String.format("mm 0x%x total_vm unreadable: %s", mm, f.getMessage())));
                 }
             }
         }
@@ -249,11 +282,11 @@ public final class Tasks {
             last = k.readU64(t + l.lastArrival);
             long clock = cpu >= 0 && cpu < cpus.clock().length ? cpus.clock()[cpu] : -1;
             if (clock > 0 && last > 0 && Long.compareUnsigned(clock, last) >= 0) since = clock - last;
-            else unknown.put("since_run_ns", clock <= 0 ? "runqueue clock of CPU " + cpu + " unknown"
-                    : last == 0 ? "never ran (sched_info.last_arrival 0)" : "sched_info.last_arrival after the runqueue clock");
+            else unknown.put("since_run_ns", gap(clock <= 0 ? "runqueue clock of CPU " + cpu + " unknown"
+                    : last == 0 ? "never ran (sched_info.last_arrival 0)" : "sched_info.last_arrival after the runqueue clock"));
         } else {
-            unknown.put("last_arrival_ns", "no sched_info.last_arrival in the symbols (CONFIG_SCHED_INFO off)");
-            unknown.put("since_run_ns", "no sched_info.last_arrival in the symbols (CONFIG_SCHED_INFO off)");
+            unknown.put("last_arrival_ns", gap("no sched_info.last_arrival in the symbols (CONFIG_SCHED_INFO off)"));
+            unknown.put("since_run_ns", gap("no sched_info.last_arrival in the symbols (CONFIG_SCHED_INFO off)"));
         }
         boolean active = cpu >= 0 && cpu < cpus.current().length && cpus.current()[cpu] == t;
         if (!active) {
@@ -263,15 +296,20 @@ public final class Tasks {
         double pct;
         if (rssKiB < 0) {
             pct = Double.NaN;
-            unknown.put("mem_percent", "rss unknown");
+            unknown.put("mem_percent", unknown.getOrDefault("rss", gap("rss unknown")).withText("rss unknown"));
         } else if (totalRamPages <= 0) {
             pct = Double.NaN;
-            unknown.put("mem_percent", "totalram_pages unreadable");
+            unknown.put("mem_percent", Unreadable.of(Unreadable.MEMORY, "_totalram_pages", "totalram_pages unreadable"));
         } else {
             pct = 100.0 * (rssKiB / kib) / totalRamPages;
         }
         return new TaskInfo(t, pid, tgid, ppid, comm, TaskStates.crashName(bits), bits, cpu,
                 rssKiB, vszKiB, pct, last, since, active, panic, stack, mm, java.util.Collections.unmodifiableMap(unknown));
+    }
+
+    /** A field unknown for a reason that is no unreadable address (a member this kernel lacks, a task that never ran). */
+    private static Unreadable gap(String why) {
+        return Unreadable.of(Unreadable.TASK, null, why);
     }
 
     /** get_mm_rss(): file + anon + shmem pages (include/linux/mm.h); clamped at 0 like the kernel. */

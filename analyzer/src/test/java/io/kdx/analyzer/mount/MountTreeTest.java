@@ -33,7 +33,7 @@ class MountTreeTest {
         k.putU64(ns + 64, m2 + NODE);
         k.putU64(m2 + NODE + 16, m1 + NODE);
         k.putU64(m2 + NODE + 8, m3 + NODE);
-        java.util.List<String> problems = new java.util.ArrayList<>();
+        java.util.List<io.kdx.analyzer.kernel.Unreadable> problems = new java.util.ArrayList<>();
         assertEquals(List.of(m1, m2, m3), Mounts.mountsOf(k, ns, problems));
         assertEquals(List.of(), problems);
         assertEquals("/data", Mounts.mountpoint(k, m3));

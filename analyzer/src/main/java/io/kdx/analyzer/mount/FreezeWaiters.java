@@ -1,9 +1,9 @@
-package io.kdx.analyzer.diagnose;
+package io.kdx.analyzer.mount;
 
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.MemoryFault;
-import io.kdx.analyzer.mount.FreezeLevel;
+import io.kdx.analyzer.kernel.Unreadable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +19,19 @@ import java.util.Map;
  *     {@code wait_list} holds {@code struct rwsem_waiter} {list, task};</li>
  * <li>3.6 to 4.2: writers wait on {@code s_writers.wait_unfrozen}; up to 3.5 on {@code s_wait_unfrozen}.</li>
  * </ul>
+ * Read by the frozen-filesystem diagnosis (the proof) and by task recovery (a route to the tasks
+ * that does not need the task list).
  */
-final class FreezeWaiters {
+public final class FreezeWaiters {
     static final int MAX_WAITERS = 100_000;
 
     /** One task found on a queue: which queue (its kernel expression and address) and its entry. */
-    record Waiter(long task, String queue, long queueAddress, long semaphore, int level, long entry) {}
+    public record Waiter(long task, String queue, long queueAddress, long semaphore, int level, long entry) {}
 
     private FreezeWaiters() {}
 
-    /** task_struct address -> where it waits, for one super_block. */
-    static Map<Long, Waiter> of(Kernel k, FreezeLevel freeze, long sb, List<String> problems) {
+    /** task_struct address -> where it waits, for one super_block; what could not be read joins {@code problems}. */
+    public static Map<Long, Waiter> of(Kernel k, FreezeLevel freeze, long sb, List<Unreadable> problems) {
         Map<Long, Waiter> out = new LinkedHashMap<>();
         if (freeze.sbWriters() && k.hasMember("super_block", "s_writers.rw_sem")) {
             long base = sb + k.offsetOf("super_block", "s_writers.rw_sem");
@@ -40,57 +42,54 @@ final class FreezeWaiters {
                 try {
                     if (k.hasMember("percpu_rw_semaphore", "waiters")) {
                         long head = sem + k.offsetOf("percpu_rw_semaphore", "waiters");
-                        waitQueue(k, head, name + ".waiters", sem, i + 1, out);
+                        cut(sb, name + ".waiters", head, waitQueue(k, head, name + ".waiters", sem, i + 1, out), problems);
                     } else if (k.hasMember("percpu_rw_semaphore", "rw_sem")) {
                         long head = sem + k.offsetOf("percpu_rw_semaphore", "rw_sem") + k.offsetOf("rw_semaphore", "wait_list");
-                        rwsemWaitList(k, head, name + ".rw_sem.wait_list", sem, i + 1, out);
+                        cut(sb, name + ".rw_sem.wait_list", head, rwsemWaitList(k, head, name + ".rw_sem.wait_list", sem, i + 1, out), problems);
                     }
                 } catch (MemoryFault f) {
-                    problems.add(String.format("super_block 0x%x: %s unreadable: %s", sb, name, f.getMessage()));
+                    problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .%s", sb, name), f,
+                            String.format("super_block 0x%x: %s unreadable: %s", sb, name, f.getMessage())));
                 }
             }
         }
         for (String q : new String[] {"s_writers.wait_unfrozen", "s_wait_unfrozen"}) {
             if (!k.hasMember("super_block", q)) continue;
+            long head = sb + k.offsetOf("super_block", q);
             try {
-                waitQueue(k, sb + k.offsetOf("super_block", q), q, 0, -1, out);
+                cut(sb, q, head, waitQueue(k, head, q, 0, -1, out), problems);
             } catch (MemoryFault f) {
-                problems.add(String.format("super_block 0x%x: %s unreadable: %s", sb, q, f.getMessage()));
+                problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .%s", sb, q), f,
+                        String.format("super_block 0x%x: %s unreadable: %s", sb, q, f.getMessage())));
             }
         }
         return out;
     }
 
-    /** wait_queue_head {lock; head (task_list before 4.13)}; entries wait_queue_entry {private; entry}. */
-    static void waitQueue(Kernel k, long wqHead, String name, long sem, int level, Map<Long, Waiter> out) {
-        String headField = k.hasMember("wait_queue_head", "head") ? "head" : "task_list";
-        String struct = k.hasMember("wait_queue_entry", "entry") ? "wait_queue_entry" : "__wait_queue";
-        String link = "wait_queue_entry".equals(struct) ? "entry" : "task_list";
-        long head = wqHead + k.offsetOf("wait_queue_head", headField);
-        long linkOff = k.offsetOf(struct, link);
-        long privOff = k.offsetOf(struct, "private");
-        KernelLists.Walk w = KernelLists.listForEach(k, head, linkOff, MAX_WAITERS, entry -> {
-            long task = k.readPointer(entry + privOff);
+    /** The tasks on one wait queue (each entry's private), walked by {@link KernelLists#waitQueueForEach}. */
+    static KernelLists.Walk waitQueue(Kernel k, long wqHead, String name, long sem, int level, Map<Long, Waiter> out) {
+        return KernelLists.waitQueueForEach(k, wqHead, MAX_WAITERS, (entry, task) -> {
             if (task != 0) out.putIfAbsent(task, new Waiter(task, name, wqHead, sem, level, entry));
             return true;
         });
-        if (!w.complete()) throw cut(head, w);
     }
 
-    /** A wait list walked only in part: reported as its callers report an unreadable queue. */
-    private static MemoryFault cut(long head, KernelLists.Walk w) {
-        return new MemoryFault(head, null, "wait list walked in part (" + w.visited() + " entries): " + w.note());
+    /** A wait list walked only in part is said with the fault that cut it (its waiters up to there are kept). */
+    private static void cut(long sb, String queue, long head, KernelLists.Walk w, List<Unreadable> problems) {
+        if (w.complete()) return;
+        problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .%s", sb, queue), w,
+                String.format("super_block 0x%x: %s unreadable: 0x%016x: wait list walked in part (%d entries): %s", sb, queue, head,
+                        w.visited(), w.note())));
     }
 
     /** rw_semaphore.wait_list of struct rwsem_waiter {list; task} (4.3 to 5.7 percpu rwsems). */
-    static void rwsemWaitList(Kernel k, long head, String name, long sem, int level, Map<Long, Waiter> out) {
+    static KernelLists.Walk rwsemWaitList(Kernel k, long head, String name, long sem, int level, Map<Long, Waiter> out) {
         long linkOff = k.offsetOf("rwsem_waiter", "list");
         long taskOff = k.offsetOf("rwsem_waiter", "task");
-        KernelLists.Walk walk = KernelLists.listForEach(k, head, linkOff, MAX_WAITERS, w -> {
+        return KernelLists.listForEach(k, head, linkOff, MAX_WAITERS, w -> {
             long task = k.readPointer(w + taskOff);
             if (task != 0) out.putIfAbsent(task, new Waiter(task, name, head, sem, level, w));
             return true;
         });
-        if (!walk.complete()) throw cut(head, walk);
     }
 }

@@ -1,9 +1,8 @@
-package io.kdx.analyzer.diagnose;
+package io.kdx.analyzer.mount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kdx.analyzer.mount.FreezeLevel;
 import io.kdx.analyzer.testkit.FakeKernel;
 import io.kdx.analyzer.testkit.FakeLinux;
 import io.kdx.analyzer.testkit.FakeLinux.FreezeLayout;
@@ -53,7 +52,7 @@ class FreezeWaitersTest {
         List<Long> e = enqueue(l.k, sem0 + 64 + 8, 24, 8, 40, t1, t2);
         enqueue(l.k, sem1 + 64 + 8, 24, 8, 40, t3);
         enqueue(l.k, sem2 + 64 + 8, 24, 8, 40);
-        List<String> problems = new ArrayList<>();
+        List<io.kdx.analyzer.kernel.Unreadable> problems = new ArrayList<>();
         Map<Long, FreezeWaiters.Waiter> w = FreezeWaiters.of(l.k, FreezeLevel.of(l.k), sb, problems);
         assertEquals(List.of(), problems);
         assertEquals(List.of(t1, t2, t3), List.copyOf(w.keySet()));
@@ -117,12 +116,23 @@ class FreezeWaitersTest {
         l.k.putU64(e.getFirst() + 24, e.getFirst() + 24); // the entry points to itself: never back to the head
         enqueue(l.k, sem0 + 96 + 72, 24, 8, 40);
         l.k.putU64(sem0 + 192 + 72, 0xdead000000000000L); // rw_sem[2].waiters.next into nowhere
-        List<String> problems = new ArrayList<>();
+        List<io.kdx.analyzer.kernel.Unreadable> problems = new ArrayList<>();
         Map<Long, FreezeWaiters.Waiter> w = FreezeWaiters.of(l.k, FreezeLevel.of(l.k), sb, problems);
         assertEquals(List.of(t), List.copyOf(w.keySet()));
         // the cycle ends the walk of rw_sem[0] with its waiter kept, and is said (KernelLists), as is rw_sem[2]'s bad link
         assertEquals(2, problems.size(), problems.toString());
-        assertTrue(problems.getFirst().contains("s_writers.rw_sem[0]") && problems.getFirst().contains("cycle"), problems.toString());
-        assertTrue(problems.get(1).contains("s_writers.rw_sem[2]"), problems.toString());
+        var cycle = problems.getFirst();
+        assertTrue(cycle.text().contains("s_writers.rw_sem[0]") && cycle.text().contains("cycle"), problems.toString());
+        // a cycle is no unreadable address: the record has none
+        assertEquals(null, cycle.address(), cycle.toString());
+        assertEquals("wait_queue", cycle.kind());
+        assertEquals(String.format("super_block 0x%x .s_writers.rw_sem[0].waiters", sb), cycle.object());
+        // the record's address is the walk's own fault: the private of the entry the bad link names
+        // (0xdead000000000000 - entry 24 + private 8), and its page state is the fault's
+        var bad = problems.get(1);
+        assertTrue(bad.text().contains("s_writers.rw_sem[2]"), problems.toString());
+        assertEquals(String.format("0x%016x", 0xdead000000000000L - 24 + 8), bad.address(), bad.toString());
+        assertEquals("unmapped", bad.pageState(), bad.toString());
+        assertEquals(String.format("super_block 0x%x .s_writers.rw_sem[2].waiters", sb), bad.object());
     }
 }
