@@ -136,7 +136,8 @@ final class LockDiagnostic implements Diagnostic {
                     ownerWords.put(lock, 0L);
                 } else if (e.getValue() == LockWait.Type.MUTEX) {
                     if (!l.mutexOwnerWord && l.mutexCount < 0) { // neither form (a PREEMPT_RT mutex is an rt_mutex_base)
-                        c.unreadable().add(String.format("the owner of mutex 0x%x is unknown: struct mutex has neither an owner word nor a count", lock));
+                        c.unreadable().add(Unreadable.of(Unreadable.LOCK, String.format("mutex 0x%x .owner", lock),
+                                String.format("the owner of mutex 0x%x is unknown: struct mutex has neither an owner word nor a count", lock)));
                         continue;
                     }
                     long w = l.mutexOwner >= 0 ? k.readU64(lock + l.mutexOwner) : 0;
