@@ -75,10 +75,8 @@ public final class Analyzer {
         try { // RAM the kernel has (node_present_pages) against the pages the dump holds
             long ram = Sys.presentPages(k), held = k.dump().presentPages();
             if (held > 0 && held < ram) {
-                // concatenated, not String.format: a first %f costs ~9 ms of start-up (Formatter, decimal formats); the
-                // percentage rounds half up as %.0f does
-                unreadable.add("the dump holds " + held + " of the " + ram + " pages of RAM (" + Math.round(100.0 * held / ram)
-                        + "%); objects on the other " + (ram - held) + " cannot be read");
+                unreadable.add(String.format("the dump holds %d of the %d pages of RAM (%.0f%%); objects on the other %d cannot be read",
+                        held, ram, 100.0 * held / ram, ram - held));
             }
         } catch (MemoryFault | MissingTypeException e) {
             unreadable.add("the amount of RAM is unknown (node_present_pages unreadable): " + e.getMessage());
