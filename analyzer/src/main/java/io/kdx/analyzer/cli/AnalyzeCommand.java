@@ -16,6 +16,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,28 +28,65 @@ import picocli.CommandLine.Parameters;
  * or in the current directory.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Diagnose the dump: a short verdict first, then the evidence (frozen filesystems and who waits on them,",
-                "the audit backlog, hung tasks, a panic) and what could not be read. Without DUMP, analyses the bundled sample.",
-                "JSON: one object, fields documented in the README (verdict, findings [{kind, ...}], audit, remedy, unreadable)."})
+        description = {AnalyzeCommand.DESCRIPTION_1, AnalyzeCommand.DESCRIPTION_2, AnalyzeCommand.DESCRIPTION_3})
 public final class AnalyzeCommand implements Callable<Integer> {
+    // The texts, shared by the annotations (the contract, what `kdx help analyze` shows) and handBuilt().
+    static final String DESCRIPTION_1 = "Diagnose the dump: a short verdict first, then the evidence (frozen filesystems and who waits on them,";
+    static final String DESCRIPTION_2 = "the audit backlog, hung tasks, a panic) and what could not be read. Without DUMP, analyses the bundled sample.";
+    static final String DESCRIPTION_3 = "JSON: one object, fields documented in the README (verdict, findings [{kind, ...}], audit, remedy, unreadable).";
+    static final String DUMP = "the dump file; default: the bundled sample (fixtures/sample)";
+    static final String SPLIT_PART = "further files of a split dump (makedumpfile --split)";
+    static final String SYMBOLS = "vmlinux, symbol pack, or a directory holding one";
+    static final String DUMP_SYMBOLS = "read the kernel's symbols, types and unwind tables from the dump itself (kallsyms, BTF, ORC), even when a vmlinux or pack is at hand";
+    static final String JSON = "print JSON instead of text";
+    static final String STACKS = "show full stacks (function+offset) and every object chain of the blocked tasks";
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DUMP", description = "the dump file; default: the bundled sample (fixtures/sample)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DUMP", description = DUMP)
     Path dump;
 
-    @Option(names = "--split-part", paramLabel = "FILE", description = "further files of a split dump (makedumpfile --split)")
+    @Option(names = "--split-part", paramLabel = "FILE", description = SPLIT_PART)
     List<Path> splitParts = List.of();
 
-    @Option(names = {"-s", "--symbols"}, paramLabel = "PATH", description = "vmlinux, symbol pack, or a directory holding one")
+    @Option(names = {"-s", "--symbols"}, paramLabel = "PATH", description = SYMBOLS)
     Path symbols;
 
-    @Option(names = "--dump-symbols", description = "read the kernel's symbols, types and unwind tables from the dump itself (kallsyms, BTF, ORC), even when a vmlinux or pack is at hand")
+    @Option(names = "--dump-symbols", description = DUMP_SYMBOLS)
     boolean dumpSymbols;
 
-    @Option(names = "--json", description = "print JSON instead of text")
+    @Option(names = "--json", description = JSON)
     boolean json;
 
-    @Option(names = "--stacks", description = "show full stacks (function+offset) and every object chain of the blocked tasks")
+    @Option(names = "--stacks", description = STACKS)
     boolean stacks;
+
+    /**
+     * This command's model as its annotations make it, built in code ({@link HandBuilt}: no annotation
+     * proxies, no reflection), its options bound to {@code c}'s fields, whose values now are the initial
+     * values picocli restores before each parse (as it reads them from an annotated object).
+     */
+    static CommandSpec handBuilt(AnalyzeCommand c) {
+        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("analyze");
+        s.usageMessage().description(DESCRIPTION_1, DESCRIPTION_2, DESCRIPTION_3);
+        HandBuilt.standardHelpOptions(s);
+        HandBuilt.Field<Path> dumpField = HandBuilt.field(() -> c.dump, v -> c.dump = v);
+        s.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("DUMP").type(Path.class)
+                .converters(HandBuilt.PATH).description(DUMP).initialValue(c.dump).getter(dumpField).setter(dumpField).build());
+        HandBuilt.Field<List<Path>> parts = HandBuilt.field(() -> c.splitParts, v -> c.splitParts = v);
+        s.addOption(OptionSpec.builder("--split-part").paramLabel("FILE").type(List.class).auxiliaryTypes(Path.class)
+                .converters(HandBuilt.PATH).description(SPLIT_PART).initialValue(c.splitParts).getter(parts).setter(parts).build());
+        HandBuilt.Field<Path> symbolsField = HandBuilt.field(() -> c.symbols, v -> c.symbols = v);
+        s.addOption(OptionSpec.builder("-s", "--symbols").paramLabel("PATH").type(Path.class)
+                .converters(HandBuilt.PATH).description(SYMBOLS).initialValue(c.symbols).getter(symbolsField).setter(symbolsField).build());
+        s.addOption(flag("--dump-symbols", DUMP_SYMBOLS, HandBuilt.field(() -> c.dumpSymbols, v -> c.dumpSymbols = v)));
+        s.addOption(flag("--json", JSON, HandBuilt.field(() -> c.json, v -> c.json = v)));
+        s.addOption(flag("--stacks", STACKS, HandBuilt.field(() -> c.stacks, v -> c.stacks = v)));
+        return s;
+    }
+
+    private static OptionSpec flag(String name, String description, HandBuilt.Field<Boolean> field) {
+        return OptionSpec.builder(name).type(boolean.class).description(description).initialValue(field.<Boolean>get())
+                .getter(field).setter(field).build();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -7,10 +7,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code kdx} command line. Exit codes are a contract: see {@link ExitCodes}. */
-@Command(name = "kdx", mixinStandardHelpOptions = true, version = "kdx 0.1.0",
-        description = "kdx, the kernel dump examiner: reads Linux crash dumps and says why the machine hung or died.",
-        footer = {"", "Exit codes: 0 done, 2 usage error, 3 unreadable or invalid input, 4 done but the dump is incomplete."})
+@Command(name = "kdx", mixinStandardHelpOptions = true, version = Main.VERSION, description = Main.DESCRIPTION,
+        footer = {"", Main.EXIT_CODES})
 public final class Main implements Runnable {
+    static final String VERSION = "kdx 0.1.0";
+    static final String DESCRIPTION = "kdx, the kernel dump examiner: reads Linux crash dumps and says why the machine hung or died.";
+    static final String EXIT_CODES = "Exit codes: 0 done, 2 usage error, 3 unreadable or invalid input, 4 done but the dump is incomplete.";
+    static final String[] FOOTER = {"", EXIT_CODES};
+
     /**
      * The subcommands, in the order help lists them. picocli builds a command's model by reflection
      * when it is added (tens of milliseconds for all of them, a large share of a short command's
@@ -58,7 +62,21 @@ public final class Main implements Runnable {
         if (args.length > 0 && (args[0].equals("crash") || args[0].equals("shell"))) { // crash's own command line
             return io.kdx.analyzer.crash.CrashFront.run(java.util.List.of(args).subList(1, args.length), args[0].equals("shell"));
         }
-        Supplier<Object> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+        return commandLineFor(args).execute(args);
+    }
+
+    /** The command line that runs {@code args}: only the command named, else all of them. */
+    static CommandLine commandLineFor(String... args) {
+        String name = args.length > 0 ? args[0] : "";
+        if (name.equals("analyze")) { // the measured command: its model built without reflection (HandBuilt)
+            return configured(new CommandLine(HandBuilt.root(name, AnalyzeCommand.handBuilt(new AnalyzeCommand()))));
+        }
+        return annotated(name);
+    }
+
+    /** The command line read from the annotations: the command {@code name} alone, or every command for help and unknown names. */
+    static CommandLine annotated(String name) {
+        Supplier<Object> only = name.equals("help") ? null : COMMANDS.get(name);
         CommandLine cl;
         if (only != null) {
             cl = new CommandLine(new Main());
@@ -66,11 +84,15 @@ public final class Main implements Runnable {
         } else {
             cl = commandLine();
         }
+        return configured(cl);
+    }
+
+    private static CommandLine configured(CommandLine cl) {
         cl.setExitCodeExceptionMapper(ExitCodes::forException);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("kdx: " + ExitCodes.message(ex));
             return ExitCodes.forException(ex);
         });
-        return cl.execute(args);
+        return cl;
     }
 }

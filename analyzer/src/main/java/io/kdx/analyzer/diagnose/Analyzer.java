@@ -7,7 +7,6 @@ import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.sys.Sys;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -47,7 +46,8 @@ public final class Analyzer {
             c.add(fs);
             for (Finding f : fs) ranked.add(new Ranked(d.rank(), ranked.size(), f));
         }
-        ranked.sort(Comparator.comparingInt(Ranked::rank).thenComparingInt(Ranked::order));
+        // a plain lambda, not Comparator.comparing*: that one is serializable, spun at run time (outside the AOT cache)
+        ranked.sort((a, b) -> a.rank() != b.rank() ? Integer.compare(a.rank(), b.rank()) : Integer.compare(a.order(), b.order()));
         List<Finding> findings = new ArrayList<>();
         for (Ranked r : ranked) findings.add(r.finding());
         AuditState audit = c.audit();

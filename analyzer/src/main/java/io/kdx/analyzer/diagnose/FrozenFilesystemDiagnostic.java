@@ -11,7 +11,6 @@ import io.kdx.analyzer.mount.Mounts;
 import io.kdx.analyzer.stack.Frame;
 import io.kdx.analyzer.tasks.TaskInfo;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,8 +67,8 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
         for (var e : bySb.entrySet()) {
             long sb = e.getKey();
             List<MountInfo> ms = e.getValue();
-            MountInfo first = ms.stream().min(Comparator.comparingInt(m -> m.mountpoint() == null ? 1 << 20 : m.mountpoint().length()))
-                    .orElse(ms.getFirst());
+            MountInfo first = ms.getFirst(); // the shortest mount point; the first of equals
+            for (MountInfo m : ms) if (mountpointLength(m) < mountpointLength(first)) first = m;
             Map<Long, FreezeWaiters.Waiter> waiters;
             try {
                 waiters = FreezeWaiters.of(k, freeze, sb, unreadable);
@@ -112,7 +111,7 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
                     if (!s.proven() && inFreezePath(s) && !waiters.containsKey(s.task())) suspected.add(s);
                 }
             }
-            blocked.sort(Comparator.comparingInt(BlockedTask::pid));
+            blocked.sort((a, b) -> Integer.compare(a.pid(), b.pid())); // a plain lambda, not Comparator.comparing*: that one is serializable, spun at run time (outside the AOT cache)
             List<Map.Entry<Long, String>> mounts = ms.stream() // a null mount point stays null (unknown), never "null"
                     .<Map.Entry<Long, String>>map(m -> new java.util.AbstractMap.SimpleImmutableEntry<>(m.mount(), m.mountpoint())).toList();
             List<String> remedy = new ArrayList<>();
@@ -175,5 +174,9 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
             }
         }
         return out;
+    }
+
+    private static int mountpointLength(MountInfo m) {
+        return m.mountpoint() == null ? 1 << 20 : m.mountpoint().length();
     }
 }

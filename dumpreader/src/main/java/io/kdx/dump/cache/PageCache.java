@@ -9,8 +9,12 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * A bounded cache of decompressed pages keyed by pfn, shared by threads without one global lock: the
- * pages live off-heap in slabs allocated on first use, grouped into small sets (up to 8 ways) each with its own
- * {@link StampedLock}; a lookup is an optimistic read validated after the copy.
+ * pages live off-heap, each way's page allocated at the first put into it, grouped into small sets (up to 8
+ * ways) each with its own {@link StampedLock}; a lookup is an optimistic read validated after the copy.
+ *
+ * <p>One allocation per way, not slabs of many sets: the arena zeroes what it allocates, and the pages a
+ * short command reads (a few hundred, spread by the hash over most sets) used to touch nearly every 2 MiB
+ * slab: `kdx analyze` zeroed about 32 MiB to cache 1.5 MiB, some 20 ms of its CPU (issue #13's profile).
  *
  * <p>Scan resistance: a new page enters with frequency 0 and replaces the way of lowest frequency;
  * a hit raises the way's frequency (up to 3); frequencies age only when every way of the set is hot.
@@ -19,12 +23,10 @@ import java.util.concurrent.locks.StampedLock;
 public final class PageCache {
     private static final int MAX_WAYS = 8, MAX_FREQ = 3;
 
-    private static final int SETS_PER_SLAB = 64;
-
     private final int pageSize, ways, sets;
     private final Arena arena;
-    /** Off-heap page storage, 64 sets per slab, allocated at the first put into one of its sets (opening stays cheap). */
-    private final MemorySegment[] slabs;
+    /** Off-heap page storage, one page per way, allocated at the first put into the way (opening stays cheap). */
+    private final MemorySegment[] pages;
     private final long[] keys; // pfn + 1; 0 = empty
     private final byte[] freq;
     private final StampedLock[] locks;
@@ -37,7 +39,7 @@ public final class PageCache {
         this.sets = capacityPages == 0 ? 0 : Math.max(1, capacityPages / ways);
         int cap = sets * ways;
         this.arena = arena;
-        this.slabs = new MemorySegment[(sets + SETS_PER_SLAB - 1) / SETS_PER_SLAB];
+        this.pages = new MemorySegment[cap];
         this.keys = new long[cap];
         this.freq = new byte[cap];
         this.locks = new StampedLock[sets];
@@ -63,12 +65,12 @@ public final class PageCache {
         StampedLock lock = locks[s];
         long stamp = lock.tryOptimisticRead();
         int way = lookup(s, pfn);
-        if (way >= 0) copyOut(s, way, dst);
+        if (way >= 0) copyOut(way, dst);
         if (!lock.validate(stamp)) {
             stamp = lock.readLock();
             try {
                 way = lookup(s, pfn);
-                if (way >= 0) copyOut(s, way, dst);
+                if (way >= 0) copyOut(way, dst);
             } finally {
                 lock.unlockRead(stamp);
             }
@@ -82,28 +84,18 @@ public final class PageCache {
         return true;
     }
 
-    private void copyOut(int s, int way, MemorySegment dst) {
-        MemorySegment slab = slabs[s / SETS_PER_SLAB];
-        if (slab == null) return; // only under a failed optimistic read: validate() rejects it
-        MemorySegment.copy(slab, slabOffset(way), dst, 0, pageSize);
+    private void copyOut(int way, MemorySegment dst) {
+        MemorySegment page = pages[way];
+        if (page == null) return; // only under a failed optimistic read: validate() rejects it
+        MemorySegment.copy(page, 0, dst, 0, pageSize);
     }
 
-    private long slabOffset(int way) {
-        return (long) (way % (SETS_PER_SLAB * ways)) * pageSize;
-    }
-
-    private MemorySegment slab(int s) {
-        int i = s / SETS_PER_SLAB;
-        MemorySegment m = slabs[i];
+    /** The way's page storage, allocated now if the way was never used (the caller holds its set's write lock). */
+    private MemorySegment page(int way) {
+        MemorySegment m = pages[way];
         if (m == null) {
-            synchronized (slabs) {
-                m = slabs[i];
-                if (m == null) {
-                    int n = Math.min(SETS_PER_SLAB, sets - i * SETS_PER_SLAB);
-                    m = arena.allocate((long) n * ways * pageSize, 64);
-                    slabs[i] = m;
-                }
-            }
+            m = arena.allocate(pageSize, 64);
+            pages[way] = m;
         }
         return m;
     }
@@ -132,7 +124,7 @@ public final class PageCache {
                 for (int i = base; i < base + ways; i++) freq[i]--;
             }
             keys[victim] = 0;
-            MemorySegment.copy(page, 0, slab(s), ValueLayout.JAVA_BYTE, slabOffset(victim), pageSize);
+            MemorySegment.copy(page, 0, page(victim), ValueLayout.JAVA_BYTE, 0, pageSize);
             freq[victim] = 0;
             keys[victim] = pfn + 1;
         } finally {

@@ -21,7 +21,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
@@ -47,7 +46,7 @@ public final class KdumpDump extends BaseDump {
         KdumpHeader h = files[0].h;
         setPageSize(files[0].path(), h.blockSize());
         this.files = files.clone();
-        Arrays.sort(this.files, Comparator.comparingLong(f -> f.h.startPfn()));
+        Arrays.sort(this.files, (a, b) -> Long.compare(a.h.startPfn(), b.h.startPfn())); // a plain lambda, not Comparator.comparing*: that one is serializable, spun at run time (outside the AOT cache)
         this.ram = ram;
         this.dumpable = dumpable;
         this.maxMapnr = h.maxMapnr();

@@ -2,6 +2,7 @@ package io.kdx.symbols.pack;
 
 import io.kdx.symbols.SymbolsException;
 import io.kdx.symbols.VmlinuxSymbols;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -42,18 +43,24 @@ public final class PackCache {
             Path p = dir.resolve(fileName(release));
             if (Files.isRegularFile(p)) return p;
         }
-        try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(PackSymbols.EXTENSION)).sorted().findFirst().orElse(null);
+        // loops over a DirectoryStream rather than a Files.list stream: this runs at every warm start, and the
+        // stream's lambdas are spun at run time there (the AOT cache's training reads no pack)
+        Path first = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (f.getFileName().toString().endsWith(PackSymbols.EXTENSION) && (first == null || f.compareTo(first) < 0)) first = f;
+            }
         } catch (java.io.IOException e) {
             return null;
         }
+        return first;
     }
 
     /** Temporary files of writers that died (a JVM that exited mid-write) older than an hour. */
     private static void removeStaleTemporaries(Path dir) {
-        try (var files = Files.list(dir)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             long hourAgo = System.currentTimeMillis() - 3_600_000;
-            for (Path f : (Iterable<Path>) files::iterator) {
+            for (Path f : files) {
                 String n = f.getFileName().toString();
                 if (n.startsWith(".kdxsym-") && n.endsWith(".tmp") && Files.getLastModifiedTime(f).toMillis() < hourAgo) {
                     Files.deleteIfExists(f);

@@ -77,7 +77,7 @@ public final class PackSymbols implements KernelSymbols {
             spans[i] = new long[] {off, len, id};
             sections[id] = map.asSlice(off, len);
         }
-        java.util.Arrays.sort(spans, java.util.Comparator.comparingLong(x -> x[0]));
+        java.util.Arrays.sort(spans, (a, b) -> Long.compare(a[0], b[0])); // a plain lambda, not Comparator.comparing*: that one is serializable, spun at run time (outside the AOT cache)
         for (int i = 1; i < spans.length; i++) {
             if (spans[i][1] > 0 && spans[i - 1][0] + spans[i - 1][1] > spans[i][0]) {
                 throw new SymbolsException(path, "damaged symbol pack: sections " + spans[i - 1][2] + " and " + spans[i][2] + " overlap");
