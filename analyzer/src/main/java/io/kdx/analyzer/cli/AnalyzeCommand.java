@@ -106,8 +106,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return r.call();
     }
 
-    private static final class Run extends KernelCommand {
+    static final class Run extends KernelCommand {
         boolean stacks;
+
+        @Override
+        protected String commandName() {
+            return "analyze";
+        }
 
         @Override
         protected int run(Kernel kernel) throws Exception {

@@ -41,6 +41,14 @@ public abstract class DumpCommand implements Callable<Integer> {
         return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
     }
 
+    /**
+     * The command's name for messages: picocli's, or, for a command another one runs itself (analyze's
+     * inner run, which picocli never sees, so has no spec), the name that one gives it.
+     */
+    protected String commandName() {
+        return spec != null ? spec.name() : "the command";
+    }
+
     /** Opens the dump named on the command line, checking first what a user can get wrong. */
     protected Dump openDump() throws DumpException {
         Path[] files = new Path[1 + splitParts.size()];
@@ -67,7 +75,7 @@ public abstract class DumpCommand implements Callable<Integer> {
             }
         } catch (io.kdx.analyzer.kernel.MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
             // the dump opened but what the command needs could not be read from it: one line, exit 4, never 70
-            System.err.println("kdx: " + dumpPath + ": could not read what " + spec.name() + " needs: " + e.getMessage());
+            System.err.println("kdx: " + dumpPath + ": could not read what " + commandName() + " needs: " + e.getMessage());
             return ExitCodes.INCOMPLETE_DUMP;
         }
     }

@@ -43,7 +43,7 @@ public abstract class KernelCommand extends DumpCommand {
                     var mem = Kernels.physicalMemory(kernel);
                     err.printf("kdx: trace: JVM start to command %d ms; symbols %.1f ms, kernel model %.1f ms, %s %.1f ms; pages decompressed %s, cache hits %s%n",
                             java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1_000_000,
-                            (t1 - t0) / 1e6, (t2 - t1) / 1e6, spec == null ? "command" : spec.name(), (System.nanoTime() - t2) / 1e6,
+                            (t1 - t0) / 1e6, (t2 - t1) / 1e6, commandName(), (System.nanoTime() - t2) / 1e6,
                             mem == null ? "unknown" : mem.cacheMisses(), mem == null ? "unknown" : mem.cacheHits());
                 }
                 return rc;
