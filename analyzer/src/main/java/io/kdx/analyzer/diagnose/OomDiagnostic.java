@@ -25,7 +25,8 @@ final class OomDiagnostic implements Diagnostic {
     static final Pattern KILLED = Pattern.compile("(?:Out of memory|Memory cgroup out of memory): Killed process (\\d+) \\((.*)\\) "
             + "total-vm:(\\d+)kB, anon-rss:(\\d+)kB, file-rss:(\\d+)kB, shmem-rss:(\\d+)kB");
     static final Pattern INVOKED = Pattern.compile("^(.*) invoked oom-killer: ");
-    static final Pattern CPU = Pattern.compile("^CPU: \\d+ PID: (\\d+) Comm: (\\S+)");
+    /** dump_stack's CPU line, with the "UID: u" field 6.10 added before PID (the invoker's pid is group 2). */
+    static final Pattern CPU = io.kdx.analyzer.oops.OopsLog.CPU_LINE;
     static final Pattern CONSTRAINT = Pattern.compile("^oom-kill:constraint=(\\w+)");
     static final Pattern TASK = Pattern.compile("^\\[\\s*(\\d+)\\]\\s+\\d+\\s+\\d+\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+\\d+\\s+-?\\d+\\s+(.+)$");
     static final Pattern COUNTER = Pattern.compile("(\\w+):(\\d+)\\b");
@@ -73,7 +74,7 @@ final class OomDiagnostic implements Diagnostic {
                     reports.add(rs.get(i));
                 }
                 Matcher cpu = CPU.matcher(m);
-                if (invokerPid < 0 && cpu.find()) invokerPid = Integer.parseInt(cpu.group(1));
+                if (invokerPid < 0 && cpu.find()) invokerPid = Integer.parseInt(cpu.group(2));
                 if (m.startsWith("Mem-Info:")) {
                     inMem = true;
                     continue;
