@@ -40,8 +40,8 @@ final class KmemInfo {
             for (MemInfo.Zone z : m.zones()) free = z.freeKb() < 0 || free < 0 ? -1 : free + z.freeKb() / kb;
         }
         long buffers = pages(m.buffersKb(), kb);
-        long file = nodeStat(k, "NR_FILE_PAGES", problems);
-        long swapCache = k.types().enumerator("NR_SWAPCACHE").isPresent() ? nodeStat(k, "NR_SWAPCACHE", problems) : 0;
+        long file = MemInfo.stat(k, "vm_node_stat", "NR_FILE_PAGES", 1, problems);
+        long swapCache = k.types().enumerator("NR_SWAPCACHE").isPresent() ? MemInfo.stat(k, "vm_node_stat", "NR_SWAPCACHE", 1, problems) : 0;
         long cached = file < 0 || swapCache < 0 || buffers < 0 ? -1 : Math.max(0, file - swapCache - buffers);
         long slab = pages(m.slabKb(), kb);
         long[] huge = huge(k, problems);
@@ -65,21 +65,6 @@ final class KmemInfo {
 
     private static long pages(long kbValue, long kb) {
         return kbValue < 0 ? -1 : kbValue / kb;
-    }
-
-    private static long nodeStat(Kernel k, String item, List<String> problems) {
-        long a = k.symbol("vm_node_stat");
-        OptionalLong i = k.types().enumerator(item);
-        if (a == 0 || i.isEmpty()) {
-            problems.add(item + " unknown");
-            return -1;
-        }
-        try {
-            return Math.max(0, k.readU64(a + 8 * i.getAsLong()));
-        } catch (MemoryFault e) {
-            problems.add(item + " unreadable: " + e.getMessage());
-            return -1;
-        }
     }
 
     /** {total, free} huge pages in base pages: each hstate's nr_huge_pages and free_huge_pages << order. */

@@ -25,22 +25,21 @@ final class SystemCommands {
 
     /** sys's values; KERNEL is the namelist as given on the command line (crash prints it so), not the pack kdx used. */
     static SysInfo sysInfo(CrashSession s) {
+        return sysInfo(s, -1);
+    }
+
+    /** The same, with UPTIME {@code uptime} seconds when it is not negative (sys prints crash's tick count). */
+    private static SysInfo sysInfo(CrashSession s, long uptime) {
         SysInfo i = Sys.read(s.kernel, s.tasks().size(), s.log());
-        if (s.options.vmlinux() == null) return i;
-        return new SysInfo(s.options.vmlinux().toString(), i.dumpfile(), i.partial(), i.cpus(), i.cpusOffline(), i.dateSeconds(),
-                i.uptimeSeconds(), i.loadAverage(), i.tasks(), i.nodename(), i.release(), i.version(), i.machine(), i.memoryBytes(),
-                i.cpuMhz(), i.panic(), i.problems());
+        if (s.options.vmlinux() == null && uptime < 0) return i;
+        return new SysInfo(s.options.vmlinux() == null ? i.kernel() : s.options.vmlinux().toString(), i.dumpfile(), i.partial(),
+                i.cpus(), i.cpusOffline(), i.dateSeconds(), uptime >= 0 ? uptime : i.uptimeSeconds(), i.loadAverage(), i.tasks(),
+                i.nodename(), i.release(), i.version(), i.machine(), i.memoryBytes(), i.cpuMhz(), i.panic(), i.problems());
     }
 
     static void sys(CrashSession s, List<String> args, PrintStream out) {
         if (!args.isEmpty()) throw new CommandError("options " + String.join(" ", args) + " are not supported by kdx; plain sys is");
-        SysInfo i = sysInfo(s);
-        long ticks = jiffiesUptime(s.kernel);
-        if (ticks >= 0) {
-            i = new SysInfo(i.kernel(), i.dumpfile(), i.partial(), i.cpus(), i.cpusOffline(), i.dateSeconds(), ticks, i.loadAverage(),
-                    i.tasks(), i.nodename(), i.release(), i.version(), i.machine(), i.memoryBytes(), i.cpuMhz(), i.panic(), i.problems());
-        }
-        out.print(SysText.render(i));
+        out.print(SysText.render(sysInfo(s, jiffiesUptime(s.kernel))));
     }
 
     /**

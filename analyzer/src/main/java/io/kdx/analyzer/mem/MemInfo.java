@@ -53,7 +53,11 @@ public record MemInfo(long memTotalKb, long memFreeKb, long buffersKb, long cach
         return new MemInfo(total, free, buffers, cached, swap, slab, zones(k, kb, problems), List.copyOf(problems));
     }
 
-    static long stat(Kernel k, String array, String item, long kb, List<String> problems) {
+    /**
+     * One item of a global vm_*_stat array (atomic_long_t, indexed by the enum), times {@code kb}
+     * (1 gives pages); -1 with the reason in {@code problems} when the array, the item or its page is missing.
+     */
+    public static long stat(Kernel k, String array, String item, long kb, List<String> problems) {
         long a = k.symbol(array);
         OptionalLong i = k.types().enumerator(item);
         if (a == 0 || i.isEmpty()) {
