@@ -40,11 +40,17 @@ class FreezeWaitersTest {
         return out;
     }
 
-    @Test
-    void percpuRwsemWaitersFromFiveEight() {
+    /** A 5.8+ kernel: each s_writers semaphore keeps its sleepers on a wait queue, percpu_rw_semaphore.waiters. */
+    static FakeLinux fiveEight() {
         FakeLinux l = new FakeLinux(FreezeLayout.SB_WRITERS_INT);
         waitQueueTypes(l.k);
         l.k.types.struct("percpu_rw_semaphore", 96).member("waiters", 64, 24);
+        return l;
+    }
+
+    @Test
+    void percpuRwsemWaitersFromFiveEight() {
+        FakeLinux l = fiveEight();
         long sb = l.superBlock("ext4", "vda");
         l.freeze(sb, 4);
         long t1 = l.task(106, "auditd", l.initNs), t2 = l.task(109, "appwriter", l.initNs), t3 = l.task(300, "pagefaulter", l.initNs);
@@ -106,9 +112,7 @@ class FreezeWaitersTest {
 
     @Test
     void aCyclicQueueEndsAndABrokenOneIsReported() {
-        FakeLinux l = new FakeLinux(FreezeLayout.SB_WRITERS_INT);
-        waitQueueTypes(l.k);
-        l.k.types.struct("percpu_rw_semaphore", 96).member("waiters", 64, 24);
+        FakeLinux l = fiveEight();
         long sb = l.superBlock("ext4", "vda");
         long sem0 = sb + FakeLinux.RW_SEM;
         long t = l.task(5, "x", l.initNs);
