@@ -62,6 +62,8 @@ public final class Main implements Runnable {
         if (args.length > 0 && (args[0].equals("crash") || args[0].equals("shell"))) { // crash's own command line
             return io.kdx.analyzer.crash.CrashFront.run(java.util.List.of(args).subList(1, args.length), args[0].equals("shell"));
         }
+        AnalyzeCommand plain = AnalyzeArgs.parse(args); // the measured command, without picocli's start-up when its line is plain
+        if (plain != null) return AnalyzeArgs.run(plain);
         return commandLineFor(args).execute(args);
     }
 
