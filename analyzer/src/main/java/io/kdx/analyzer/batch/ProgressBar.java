@@ -1,5 +1,6 @@
 package io.kdx.analyzer.batch;
 
+import io.kdx.analyzer.text.Fmt;
 import java.io.PrintStream;
 
 /** A one-line progress bar redrawn in place on a terminal (stderr). */
@@ -16,8 +17,8 @@ final class ProgressBar implements BatchRunner.Progress {
     public void update(int done, int failed, int total) {
         int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
         double secs = (System.nanoTime() - start) / 1e9;
-        err.printf("\r[%s%s] %d/%d dumps, %d failed, %.1f s", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                done, total, failed, secs);
+        err.print(Fmt.format("\r[%s%s] %d/%d dumps, %d failed, %.1f s", "#".repeat(filled), ".".repeat(WIDTH - filled),
+                done, total, failed, secs));
         err.flush();
     }
 

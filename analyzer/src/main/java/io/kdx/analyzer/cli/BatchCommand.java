@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.batch.AnalyzeTriage;
 import io.kdx.analyzer.batch.BatchInput;
 import io.kdx.analyzer.batch.BatchResult;
@@ -66,7 +67,7 @@ public final class BatchCommand implements Callable<Integer> {
     private static String line(BatchResult r) {
         String what = r.failed() ? "ERROR  " + r.error()
                 : (r.partial() ? "(" + (Boolean.TRUE.equals(r.truncated()) ? "truncated" : "incomplete") + " dump) " : "") + r.verdict();
-        return String.format("%7.2fs  %-24s  %s%n         %s", r.seconds(), r.release() == null ? "-" : r.release(), r.dump(),
+        return Fmt.format("%7.2fs  %-24s  %s%n         %s", r.seconds(), r.release() == null ? "-" : r.release(), r.dump(),
                 what == null ? "" : what.lines().findFirst().orElse(""));
     }
 
@@ -89,12 +90,12 @@ public final class BatchCommand implements Callable<Integer> {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%nSUMMARY: %d dumps in %.1f s (%.2f dumps/s), %d analyzed, %d not read, %d failed%n", results.size(),
+        sb.append(Fmt.format("%nSUMMARY: %d dumps in %.1f s (%.2f dumps/s), %d analyzed, %d not read, %d failed%n", results.size(),
                 seconds, seconds > 0 ? results.size() / seconds : 0.0, results.size() - failed - notRead, notRead, failed));
-        sb.append(String.format("  %-24s %6s%n", "FINDING", "DUMPS"));
-        byKind.forEach((k, n) -> sb.append(String.format("  %-24s %6d%n", k, n)));
-        if (notRead > 0) sb.append(String.format("  %-24s %6d%n", "(not read)", notRead));
-        if (failed > 0) sb.append(String.format("  %-24s %6d%n", "(could not analyze)", failed));
+        sb.append(Fmt.format("  %-24s %6s%n", "FINDING", "DUMPS"));
+        byKind.forEach((k, n) -> sb.append(Fmt.format("  %-24s %6d%n", k, n)));
+        if (notRead > 0) sb.append(Fmt.format("  %-24s %6d%n", "(not read)", notRead));
+        if (failed > 0) sb.append(Fmt.format("  %-24s %6d%n", "(could not analyze)", failed));
         return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.stack.Backtrace;
 import io.kdx.analyzer.stack.Frame;
@@ -79,8 +80,8 @@ public final class BtCommand extends KernelCommand {
             }
             if (!first) out.println();
             first = false;
-            out.printf("PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"%s%n", t.pid(), t.task(), t.cpu(), t.comm(),
-                    t.panicTask() ? "  (panic)" : t.active() ? "  (active)" : "");
+            out.print(Fmt.format("PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"%s%n", t.pid(), t.task(), t.cpu(), t.comm(),
+                    t.panicTask() ? "  (panic)" : t.active() ? "  (active)" : ""));
             for (int i = 0; i < bt.frames().size(); i++) {
                 String kind = bt.stacks().get(i);
                 // as crash does, after the last frame on an IRQ or exception stack
@@ -100,7 +101,7 @@ public final class BtCommand extends KernelCommand {
     static String line(Frame f) {
         String name = f.function() == null ? "(unknown)" : f.function() + "+0x" + Long.toHexString(f.offset());
         if (f.module() != null) name += " [" + f.module() + "]";
-        return String.format("%s#%-2d [%016x] %s%s at %016x", f.level() < 10 ? " " : "", f.level(), f.sp(),
+        return Fmt.format("%s#%-2d [%016x] %s%s at %016x", f.level() < 10 ? " " : "", f.level(), f.sp(),
                 f.reliable() ? "" : "? ", name, f.address());
     }
 
@@ -108,7 +109,7 @@ public final class BtCommand extends KernelCommand {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", t.pid());
         m.put("comm", t.comm());
-        m.put("task", String.format("0x%016x", t.task()));
+        m.put("task", Fmt.format("0x%016x", t.task()));
         m.put("state", t.state());
         m.put("cpu", t.cpu());
         List<Map<String, Object>> frames = new ArrayList<>();
@@ -118,8 +119,8 @@ public final class BtCommand extends KernelCommand {
             fm.put("level", f.level());
             fm.put("function", f.function());
             fm.put("offset", f.offset());
-            fm.put("address", String.format("0x%016x", f.address()));
-            fm.put("sp", String.format("0x%016x", f.sp()));
+            fm.put("address", Fmt.format("0x%016x", f.address()));
+            fm.put("sp", Fmt.format("0x%016x", f.sp()));
             fm.put("module", f.module());
             fm.put("how", f.how());
             fm.put("stack", bt.stacks().get(i));

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.dump.Dump;
 import io.kdx.dump.DumpMetadata;
 import io.kdx.dump.PageCounts;
@@ -86,17 +87,17 @@ public final class InfoCommand extends DumpCommand {
             out.println(Json.MAPPER.writeValueAsString(m));
             return ExitCodes.OK;
         }
-        out.printf("file:           %s%n", String.join(" ", files));
-        out.printf("format:         %s%s%n", md.format(), md.producer() == null ? "" : " (written by " + md.producer() + ")");
-        out.printf("compression:    %s%n", md.compression());
-        if (md.headerVersion() >= 0) out.printf("header version: %d%n", md.headerVersion());
-        if (md.dumpLevel() >= 0) out.printf("dump level:     %d%n", md.dumpLevel());
-        out.printf("page size:      %d%n", dump.pageSize());
-        out.printf("memory:         %s (%d pages of RAM, max pfn %d)%n", human(ram * dump.pageSize()), ram, dump.maxPfn());
-        out.printf("pages:          %d present (%d of them zero), %d excluded, %d lost%n", present,
-                pc.zero(), pc.excluded(), pc.lost());
-        out.printf("cpus:           %d (%d NT_PRSTATUS notes%s)%n", md.nrCpus(), dump.prstatus().size(),
-                dump.qemuCpuStates().isEmpty() ? "" : ", " + dump.qemuCpuStates().size() + " QEMU notes");
+        out.print(Fmt.format("file:           %s%n", String.join(" ", files)));
+        out.print(Fmt.format("format:         %s%s%n", md.format(), md.producer() == null ? "" : " (written by " + md.producer() + ")"));
+        out.print(Fmt.format("compression:    %s%n", md.compression()));
+        if (md.headerVersion() >= 0) out.print(Fmt.format("header version: %d%n", md.headerVersion()));
+        if (md.dumpLevel() >= 0) out.print(Fmt.format("dump level:     %d%n", md.dumpLevel()));
+        out.print(Fmt.format("page size:      %d%n", dump.pageSize()));
+        out.print(Fmt.format("memory:         %s (%d pages of RAM, max pfn %d)%n", human(ram * dump.pageSize()), ram, dump.maxPfn()));
+        out.print(Fmt.format("pages:          %d present (%d of them zero), %d excluded, %d lost%n", present,
+                pc.zero(), pc.excluded(), pc.lost()));
+        out.print(Fmt.format("cpus:           %d (%d NT_PRSTATUS notes%s)%n", md.nrCpus(), dump.prstatus().size(),
+                dump.qemuCpuStates().isEmpty() ? "" : ", " + dump.qemuCpuStates().size() + " QEMU notes"));
         line(out, "sysname", md.sysname());
         line(out, "nodename", md.nodename());
         line(out, "release", release);
@@ -106,20 +107,20 @@ public final class InfoCommand extends DumpCommand {
         line(out, "machine", md.machine());
         line(out, "dump time", (String) m.get("timestamp"));
         line(out, "crash time", (String) m.get("crash_time"));
-        out.printf("vmcoreinfo:     %s%n", vi.isEmpty() ? "none in the dump" : vi.entries().size() + " keys: " + String.join(" ", vi.entries().keySet()));
-        out.printf("incomplete:     %s%n", md.incomplete() ? "yes (the writer marked the dump incomplete)" : "no");
-        out.printf("truncated:      %s%n", md.truncated() ? "yes (the file ends before data its headers describe)" : "no");
-        for (String d : md.damage()) out.printf("damaged:        %s%n", d);
+        out.print(Fmt.format("vmcoreinfo:     %s%n", vi.isEmpty() ? "none in the dump" : vi.entries().size() + " keys: " + String.join(" ", vi.entries().keySet())));
+        out.print(Fmt.format("incomplete:     %s%n", md.incomplete() ? "yes (the writer marked the dump incomplete)" : "no"));
+        out.print(Fmt.format("truncated:      %s%n", md.truncated() ? "yes (the file ends before data its headers describe)" : "no"));
+        for (String d : md.damage()) out.print(Fmt.format("damaged:        %s%n", d));
         return ExitCodes.OK;
     }
 
     private static void line(PrintStream out, String key, String value) {
-        if (value != null && !value.isEmpty()) out.printf("%-15s %s%n", key + ":", value);
+        if (value != null && !value.isEmpty()) out.print(Fmt.format("%-15s %s%n", key + ":", value));
     }
 
     static String human(long bytes) {
-        if (bytes >= 1L << 30) return String.format("%.1f GiB", bytes / (double) (1L << 30));
-        if (bytes >= 1L << 20) return String.format("%.1f MiB", bytes / (double) (1L << 20));
+        if (bytes >= 1L << 30) return Fmt.format("%.1f GiB", bytes / (double) (1L << 30));
+        if (bytes >= 1L << 20) return Fmt.format("%.1f MiB", bytes / (double) (1L << 20));
         return bytes + " bytes";
     }
 }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.DumpIdentity;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Kernels;
@@ -41,10 +42,10 @@ public abstract class KernelCommand extends DumpCommand {
                 int rc = run(kernel);
                 if (TRACE) {
                     var mem = Kernels.physicalMemory(kernel);
-                    err.printf("kdx: trace: JVM start to command %d ms; symbols %.1f ms, kernel model %.1f ms, %s %.1f ms; pages decompressed %s, cache hits %s%n",
+                    err.print(Fmt.format("kdx: trace: JVM start to command %d ms; symbols %.1f ms, kernel model %.1f ms, %s %.1f ms; pages decompressed %s, cache hits %s%n",
                             java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1_000_000,
                             (t1 - t0) / 1e6, (t2 - t1) / 1e6, commandName(), (System.nanoTime() - t2) / 1e6,
-                            mem == null ? "unknown" : mem.cacheMisses(), mem == null ? "unknown" : mem.cacheHits());
+                            mem == null ? "unknown" : mem.cacheMisses(), mem == null ? "unknown" : mem.cacheHits()));
                 }
                 return rc;
             }

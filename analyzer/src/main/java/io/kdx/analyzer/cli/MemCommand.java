@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.mem.MemInfo;
 import java.io.PrintStream;
@@ -48,14 +49,14 @@ public final class MemCommand extends KernelCommand {
         line(out, "SwapCached", m.swapCacheKb());
         line(out, "Slab", m.slabKb());
         for (MemInfo.Zone z : m.zones()) {
-            out.printf("Node %d, zone %-8s free %10s kB of %10s kB present%n", z.node(), z.name(), z.freeKb() < 0 ? "?" : z.freeKb(), z.presentKb());
+            out.print(Fmt.format("Node %d, zone %-8s free %10s kB of %10s kB present%n", z.node(), z.name(), z.freeKb() < 0 ? "?" : z.freeKb(), z.presentKb()));
         }
         for (String p : m.problems()) System.err.println("kdx: " + p);
         return ExitCodes.OK;
     }
 
     static void line(PrintStream out, String name, long kb) {
-        out.printf("%-16s%8s kB%n", name + ":", kb < 0 ? "?" : String.valueOf(kb));
+        out.print(Fmt.format("%-16s%8s kB%n", name + ":", kb < 0 ? "?" : String.valueOf(kb)));
     }
 
     static Object kb(long v) {

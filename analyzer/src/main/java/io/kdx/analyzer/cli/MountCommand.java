@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.mount.FreezeLevel;
 import io.kdx.analyzer.mount.MountInfo;
@@ -33,14 +34,14 @@ public final class MountCommand extends KernelCommand {
             out.println(Json.MAPPER.writeValueAsString(doc));
             return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP;
         }
-        out.printf("%-16s  %-16s  %-10s %-20s %-22s %s%n", "MOUNT", "SUPERBLK", "TYPE", "DEVNAME", "FROZEN", "DIRNAME");
+        out.print(Fmt.format("%-16s  %-16s  %-10s %-20s %-22s %s%n", "MOUNT", "SUPERBLK", "TYPE", "DEVNAME", "FROZEN", "DIRNAME"));
         long ns = -1;
         for (MountInfo m : r.mounts()) {
-            if (ns != -1 && m.mntNamespace() != ns) out.printf("%n(mount namespace %016x)%n", m.mntNamespace());
+            if (ns != -1 && m.mntNamespace() != ns) out.print(Fmt.format("%n(mount namespace %016x)%n", m.mntNamespace()));
             ns = m.mntNamespace();
             // what could not be read is '?' (the reason on stderr), never "null" or a zero address (issue #12)
-            out.printf("%016x  %-16s  %-10s %-20s %-22s %s%n", m.mount(), m.superBlock() == 0 ? "?" : String.format("%016x", m.superBlock()),
-                    orUnknown(m.fstype()), orUnknown(m.device()), orUnknown(m.frozenName()), orUnknown(m.mountpoint()));
+            out.print(Fmt.format("%016x  %-16s  %-10s %-20s %-22s %s%n", m.mount(), m.superBlock() == 0 ? "?" : Fmt.format("%016x", m.superBlock()),
+                    orUnknown(m.fstype()), orUnknown(m.device()), orUnknown(m.frozenName()), orUnknown(m.mountpoint())));
         }
         for (String p : r.problems()) System.err.println("kdx: " + dumpPath + ": " + p);
         return r.problems().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE_DUMP; // what was not read was said: 4
@@ -67,6 +68,6 @@ public final class MountCommand extends KernelCommand {
     }
 
     static String hex(long a) {
-        return String.format("0x%016x", a);
+        return Fmt.format("0x%016x", a);
     }
 }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.dump.Dump;
 import io.kdx.dump.PageState;
 import java.lang.foreign.Arena;
@@ -95,7 +96,7 @@ public final class PagesCommand extends DumpCommand {
         m.put("seconds", secs);
         m.put("pages_per_s", Math.round(pages.get() / secs));
         m.put("mb_per_s", Math.round(bytes / secs / 1e6 * 10) / 10.0);
-        m.put("digest", String.format("%016x", digest.get()));
+        m.put("digest", Fmt.format("%016x", digest.get()));
         m.put("jobs", jobs);
         m.put("below_pfn", max);
         m.put("cache_hits", dump.cacheStats().hits());
@@ -103,8 +104,8 @@ public final class PagesCommand extends DumpCommand {
         if (json) {
             out().println(Json.MAPPER.writeValueAsString(m));
         } else {
-            out().printf("%d pages (%d zero, %d lost) in %.3f s with %d threads: %d pages/s, %.1f MB/s%ndigest %016x%n",
-                    pages.get(), zeros.get(), lost.get(), secs, jobs, m.get("pages_per_s"), (double) m.get("mb_per_s"), digest.get());
+            out().print(Fmt.format("%d pages (%d zero, %d lost) in %.3f s with %d threads: %d pages/s, %.1f MB/s%ndigest %016x%n",
+                    pages.get(), zeros.get(), lost.get(), secs, jobs, m.get("pages_per_s"), (double) m.get("mb_per_s"), digest.get()));
         }
         if (firstError.get() != null) {
             System.err.println("kdx: " + corrupt.get() + " corrupt pages; the first: " + firstError.get().getMessage());

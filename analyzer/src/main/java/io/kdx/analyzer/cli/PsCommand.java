@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.tasks.TaskInfo;
@@ -68,14 +69,14 @@ public final class PsCommand extends KernelCommand {
         for (TaskInfo t : tasks) {
             String route = r.foundBy(t.task());
             if (!route.equals("task_list") && !(route.equals("runqueue") && t.pid() == 0)) {
-                notes.add(Unreadable.of(Unreadable.TASK_LIST, String.format("task_struct 0x%x", t.task()), String.format(
+                notes.add(Unreadable.of(Unreadable.TASK_LIST, Fmt.format("task_struct 0x%x", t.task()), Fmt.format(
                         "pid %d (%s) is not on the broken task list: found by %s", t.pid(), t.comm(), Tasks.routeName(route))));
             }
         }
         for (TaskInfo t : tasks) {
             for (String f : READ_FIELDS) {
                 Unreadable u = t.gaps().get(f);
-                if (u != null) notes.add(u.withText(String.format("pid %d (%s) %s unknown: %s", t.pid(), t.comm(), f, u.text())));
+                if (u != null) notes.add(u.withText(Fmt.format("pid %d (%s) %s unknown: %s", t.pid(), t.comm(), f, u.text())));
             }
         }
         return notes;
@@ -84,9 +85,9 @@ public final class PsCommand extends KernelCommand {
     static String line(TaskInfo t) {
         String comm = t.isKernelThread() ? "[" + t.comm() + "]" : t.comm();
         // an unknown value is printed as '?' (its reason on stderr), never as 0 or -1 (issue #12)
-        return String.format("%s %7d %7s %3d  %016x  %2s  %4s %8s %8s  %s",
+        return Fmt.format("%s %7d %7s %3d  %016x  %2s  %4s %8s %8s  %s",
                 t.active() ? ">" : " ", t.pid(), t.known("ppid") ? String.valueOf(t.ppid()) : "?", t.cpu(), t.task(), t.state(),
-                t.known("mem_percent") ? String.format("%.1f", t.memPercent()) : "?",
+                t.known("mem_percent") ? Fmt.format("%.1f", t.memPercent()) : "?",
                 t.known("vsz") ? String.valueOf(t.vszKiB()) : "?", t.known("rss") ? String.valueOf(t.rssKiB()) : "?", comm);
     }
 
@@ -97,10 +98,10 @@ public final class PsCommand extends KernelCommand {
             ago = "[      unknown     ]";
         } else {
             long ms = t.sinceRunNs() / 1_000_000;
-            ago = String.format("[%d %02d:%02d:%02d.%03d]", ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60,
+            ago = Fmt.format("[%d %02d:%02d:%02d.%03d]", ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60,
                     ms / 1000 % 60, ms % 1000);
         }
-        return String.format("%s [%s]  PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"", ago, t.state(), t.pid(),
+        return Fmt.format("%s [%s]  PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"", ago, t.state(), t.pid(),
                 t.task(), t.cpu(), t.comm());
     }
 
@@ -110,7 +111,7 @@ public final class PsCommand extends KernelCommand {
         m.put("tgid", t.tgid());
         m.put("ppid", t.known("ppid") ? t.ppid() : null);
         m.put("cpu", t.cpu());
-        m.put("task", String.format("0x%016x", t.task()));
+        m.put("task", Fmt.format("0x%016x", t.task()));
         m.put("state", t.state());
         m.put("comm", t.comm());
         m.put("rss", t.known("rss") ? t.rssKiB() : null);

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.symbols.Member;
 import io.kdx.symbols.Type;
 import java.util.ArrayList;
@@ -53,8 +54,8 @@ final class StructLayout {
     }
 
     private static String comment(long off, long size, Member m) {
-        if (m.isBitField()) return String.format("/* %5d:%2d %4d */", off, m.bitOffset(), size);
-        return String.format("/* %5d %5d */", off, size);
+        if (m.isBitField()) return Fmt.format("/* %5d:%2d %4d */", off, m.bitOffset(), size);
+        return Fmt.format("/* %5d %5d */", off, size);
     }
 
     /** A C declaration of {@code name} with type {@code t}: "char s_id[32]", "void (*fn)()", "struct list_head *next". */
@@ -71,7 +72,7 @@ final class StructLayout {
         }
         String base = cur.cName();
         String sep = base.endsWith("*") ? "" : " ";
-        return String.format("%-26s", base + sep) + name + suffix;
+        return Fmt.format("%-26s", base + sep) + name + suffix;
     }
 
     /** JSON rows: name, offset, size, type, and bit_offset/bit_size for bit fields; anonymous members flattened. */

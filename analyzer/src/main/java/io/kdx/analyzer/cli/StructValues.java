@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Kernels;
 import io.kdx.analyzer.kernel.MemoryFault;
@@ -46,7 +47,7 @@ final class StructValues {
                 if (c.json) {
                     Map<String, Object> o = new LinkedHashMap<>();
                     o.put("name", n);
-                    o.put("address", String.format("0x%x", addr));
+                    o.put("address", Fmt.format("0x%x", addr));
                     o.put("values", SymbolsArgs.checked(() -> json(t, b, 0, 0)));
                     out.println(Json.MAPPER.writeValueAsString(o));
                 } else {
@@ -102,7 +103,7 @@ final class StructValues {
                     sb.append('}');
                 }
             }
-            case POINTER -> sb.append(String.format("0x%x", io.kdx.analyzer.kernel.Scalars.raw(b, off, 8)));
+            case POINTER -> sb.append(Fmt.format("0x%x", io.kdx.analyzer.kernel.Scalars.raw(b, off, 8)));
             case ENUM -> {
                 long v = scalar(r, b, off, bitOffset, bitSize);
                 String name = null;

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.symbols.KernelSymbols;
 import io.kdx.symbols.SymbolHit;
 import io.kdx.symbols.Type;
@@ -75,6 +76,6 @@ public final class SymCommand implements Callable<Integer> {
     }
 
     static String hex(long a) {
-        return String.format("%016x", a);
+        return Fmt.format("%016x", a);
     }
 }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.cli;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.symbols.KernelSymbols;
 import io.kdx.symbols.SymbolsException;
 import io.kdx.symbols.VmlinuxSymbols;
@@ -63,7 +64,7 @@ public final class SymbolsCommand implements Runnable {
                 o.put("milliseconds", ms);
                 PrintStream ps = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
                 if (json) ps.println(Json.MAPPER.writeValueAsString(o));
-                else ps.printf("%s: %d bytes, %d types, release %s, build-id %s (%d ms)%n", out, Files.size(out), types, v.release(), v.buildId(), ms);
+                else ps.print(Fmt.format("%s: %d bytes, %d types, release %s, build-id %s (%d ms)%n", out, Files.size(out), types, v.release(), v.buildId(), ms));
                 return ExitCodes.OK;
             }
         }

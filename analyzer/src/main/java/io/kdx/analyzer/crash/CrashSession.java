@@ -1,5 +1,6 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
@@ -250,7 +251,7 @@ final class CrashSession {
         out.println();
         int cols = 5;
         for (int i = 0; i < COMMANDS.size(); i++) {
-            out.printf("%-15s", COMMANDS.get(i));
+            out.print(Fmt.format("%-15s", COMMANDS.get(i)));
             if (i % cols == cols - 1 || i == COMMANDS.size() - 1) out.println();
         }
         out.println();

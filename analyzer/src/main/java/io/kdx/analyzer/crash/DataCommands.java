@@ -1,5 +1,6 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.crash.CrashSession.CommandError;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
@@ -83,13 +84,13 @@ final class DataCommands {
             for (String m : only) {
                 Member mem = t.member(m);
                 if (mem == null) throw new CommandError("invalid data structure reference: " + t.name() + "." + m);
-                sb.append(offsets ? String.format("  [%d] ", mem.offset()) : "  ").append(decl(mem)).append(";\n");
+                sb.append(offsets ? Fmt.format("  [%d] ", mem.offset()) : "  ").append(decl(mem)).append(";\n");
             }
             return;
         }
         sb.append(kindOf(t)).append(' ').append(t.name()).append(" {\n");
         for (Member m : t.resolved().members()) {
-            sb.append(offsets ? String.format("  [%d] ", m.offset()) : "    ").append(decl(m)).append(";\n");
+            sb.append(offsets ? Fmt.format("  [%d] ", m.offset()) : "    ").append(decl(m)).append(";\n");
         }
         sb.append("}\nSIZE: ").append(t.size()).append('\n');
     }
@@ -151,7 +152,7 @@ final class DataCommands {
                 boolean bss = bss0 != 0 && Long.compareUnsigned(start, bss0) >= 0 && Long.compareUnsigned(start, bss1) < 0;
                 c = text ? 'T' : bss ? 'B' : 'D';
             }
-            out.printf("%x (%c) %s%n", addr, c, name);
+            out.print(Fmt.format("%x (%c) %s%n", addr, c, name));
         }
     }
 
@@ -168,8 +169,8 @@ final class DataCommands {
             int words = (int) Math.min(2, count - i);
             byte[] b = new byte[8 * words];
             s.kernel.read(a, b, 0, b.length);
-            sb.append(String.format("%016x:  %016x", a, GdbValue.raw(b, 0, 8)));
-            if (words == 2) sb.append(String.format(" %016x", GdbValue.raw(b, 8, 8)));
+            sb.append(Fmt.format("%016x:  %016x", a, GdbValue.raw(b, 0, 8)));
+            if (words == 2) sb.append(Fmt.format(" %016x", GdbValue.raw(b, 8, 8)));
             else sb.append(" ".repeat(17));
             sb.append("   ");
             for (byte x : b) sb.append(x >= 0x20 && x < 0x7f ? (char) x : '.');
@@ -193,8 +194,8 @@ final class DataCommands {
         for (long task : waiters) {
             TaskInfo t = null;
             for (TaskInfo x : s.tasks()) if (x.task() == task) t = x;
-            if (t != null) out.printf("PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"%n", t.pid(), t.task(), t.cpu(), t.comm());
-            else out.printf("(not a task: private = %016x)%n", task);
+            if (t != null) out.print(Fmt.format("PID: %-7d TASK: %016x  CPU: %-3d COMMAND: \"%s\"%n", t.pid(), t.task(), t.cpu(), t.comm()));
+            else out.print(Fmt.format("(not a task: private = %016x)%n", task));
         }
         if (w.note() != null) s.err.println("waitq: " + w.note());
     }

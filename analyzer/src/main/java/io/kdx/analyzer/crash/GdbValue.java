@@ -1,5 +1,6 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.symbols.Member;
@@ -150,7 +151,7 @@ final class GdbValue {
         if (c == '\n') return "\\n";
         if (c == '\t') return "\\t";
         if (c >= 0x20 && c < 0x7f) return String.valueOf((char) c);
-        return String.format("\\%03o", c);
+        return Fmt.format("\\%03o", c);
     }
 
     static long raw(byte[] b, int off, int size) {

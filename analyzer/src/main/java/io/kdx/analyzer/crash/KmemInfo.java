@@ -1,12 +1,12 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.mem.MemInfo;
 import io.kdx.symbols.Type;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
@@ -195,13 +195,13 @@ final class KmemInfo {
     }
 
     private static void whole(StringBuilder sb, String name, long pages, Rows r) {
-        sb.append(String.format(Locale.ROOT, "%13s  %7s  %11s         ----\n", name, pages < 0 ? "?" : pages, size(pages, r.pageSize())));
+        sb.append(Fmt.format("%13s  %7s  %11s         ----\n", name, pages < 0 ? "?" : pages, size(pages, r.pageSize())));
     }
 
     /** A row with its share of OF (crash: integer percent, 0 when either is 0). */
     private static void part(StringBuilder sb, String name, long pages, long of, String ofName, Rows r) {
-        String pct = pages < 0 || of < 0 ? "  ?" : String.format(Locale.ROOT, "%3d", pages == 0 || of == 0 ? 0 : pages * 100 / of);
-        sb.append(String.format(Locale.ROOT, "%13s  %7s  %11s  %s%% of %s\n", name, pages < 0 ? "?" : pages, size(pages, r.pageSize()), pct, ofName));
+        String pct = pages < 0 || of < 0 ? "  ?" : Fmt.format("%3d", pages == 0 || of == 0 ? 0 : pages * 100 / of);
+        sb.append(Fmt.format("%13s  %7s  %11s  %s%% of %s\n", name, pages < 0 ? "?" : pages, size(pages, r.pageSize()), pct, ofName));
     }
 
     /** crash's pages_to_size: "0", "N KB", "N.N MB", "N.N GB", a ".0" dropped. */
@@ -210,8 +210,8 @@ final class KmemInfo {
         if (pages == 0) return "0";
         double total = (double) pages * pageSize;
         String s;
-        if (total >= 1L << 30) s = String.format(Locale.ROOT, "%.1f GB", total / (1L << 30));
-        else if (total >= 1L << 20) s = String.format(Locale.ROOT, "%.1f MB", total / (1L << 20));
+        if (total >= 1L << 30) s = Fmt.format("%.1f GB", total / (1L << 30));
+        else if (total >= 1L << 20) s = Fmt.format("%.1f MB", total / (1L << 20));
         else s = (long) (total / 1024) + " KB";
         return s.replace(".0 ", " ");
     }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.crash.CrashSession.CommandError;
 import io.kdx.analyzer.diagnose.Analyzer;
 import io.kdx.analyzer.diagnose.TextReport;
@@ -152,7 +153,7 @@ final class SystemCommands {
                 Path f = findObject(dir, m.name());
                 if (f != null) object = f.toString();
             }
-            sb.append(String.format("%016x  %s  %016x  %s  %s%n", m.address(), CrashText.ljust(m.name(), nameLen), m.base(),
+            sb.append(Fmt.format("%016x  %s  %016x  %s  %s%n", m.address(), CrashText.ljust(m.name(), nameLen), m.base(),
                     CrashText.rjust(Long.toString(sizes.get(m.address())), sizeLen), object));
         }
         out.print(sb);
@@ -196,7 +197,7 @@ final class SystemCommands {
         for (MountInfo m : r.mounts()) {
             if (ns == -1) ns = m.mntNamespace();
             if (m.mntNamespace() != ns) continue; // crash lists the mounts of the current task's namespace
-            sb.append(String.format("%016x %016x %-6s %s %-10s%n", m.mount(), m.superBlock(), m.fstype() == null ? "?" : m.fstype(),
+            sb.append(Fmt.format("%016x %016x %-6s %s %-10s%n", m.mount(), m.superBlock(), m.fstype() == null ? "?" : m.fstype(),
                     CrashText.ljust(m.device() == null ? "(unknown)" : m.device(), devlen), m.mountpoint() == null ? "?" : m.mountpoint()));
         }
         out.print(sb);

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.crash.CrashSession.CommandError;
 import io.kdx.analyzer.stack.Backtrace;
 import io.kdx.analyzer.stack.Frame;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,9 +53,9 @@ final class TaskCommands {
     static String psLine(TaskInfo t) {
         String comm = t.isKernelThread() ? "[" + t.comm() + "]" : t.comm();
         // an mm kdx could not read has no %MEM, VSZ or RSS: '?' rather than a made-up -1 or NaN
-        return String.format(Locale.ROOT, "%s %7d %7d %3d  %016x  %2s  %4s %8s %8s  %s", t.active() ? ">" : " ", t.pid(),
+        return Fmt.format("%s %7d %7d %3d  %016x  %2s  %4s %8s %8s  %s", t.active() ? ">" : " ", t.pid(),
                 t.ppid(), t.cpu(), t.task(), t.state(),
-                !t.known("mem_percent") ? "?" : String.format(Locale.ROOT, "%.1f", t.memPercent()),
+                !t.known("mem_percent") ? "?" : Fmt.format("%.1f", t.memPercent()),
                 !t.known("vsz") ? "?" : Long.toString(t.vszKiB()), !t.known("rss") ? "?" : Long.toString(t.rssKiB()), comm);
     }
 
@@ -63,13 +63,13 @@ final class TaskCommands {
     static String sinceRun(TaskInfo t) {
         if (t.sinceRunNs() < 0) return "[unknown] ";
         long ms = t.sinceRunNs() / 1_000_000;
-        return String.format("[%d %02d:%02d:%02d.%03d] ", ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60,
+        return Fmt.format("[%d %02d:%02d:%02d.%03d] ", ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60,
                 ms / 1000 % 60, ms % 1000);
     }
 
     /** crash's print_task_header(): {@code PID: %-7ld  TASK: %016lx  CPU: %-3s  COMMAND: "%s"}. */
     static String header(TaskInfo t) {
-        return String.format("PID: %-7d  TASK: %016x  CPU: %-3s  COMMAND: \"%s\"%n", t.pid(), t.task(),
+        return Fmt.format("PID: %-7d  TASK: %016x  CPU: %-3s  COMMAND: \"%s\"%n", t.pid(), t.task(),
                 t.cpu() < 0 ? "?" : Integer.toString(t.cpu()), t.comm());
     }
 
@@ -146,7 +146,7 @@ final class TaskCommands {
 
     static String frameLine(Frame f) {
         String name = f.function() == null ? "(unknown)" : f.function();
-        StringBuilder sb = new StringBuilder(String.format("%s#%d [%016x] %s at %016x", f.level() < 10 ? " " : "", f.level(),
+        StringBuilder sb = new StringBuilder(Fmt.format("%s#%d [%016x] %s at %016x", f.level() < 10 ? " " : "", f.level(),
                 f.sp(), name, f.address()));
         if (f.module() != null) sb.append(" [").append(f.module()).append(']');
         if (!f.reliable()) sb.append(" (unreliable: found by scanning the stack)");
@@ -157,8 +157,8 @@ final class TaskCommands {
     private static void frameData(CrashSession s, long from, long to, StringBuilder sb) {
         if (Long.compareUnsigned(to, from) <= 0 || to - from > 8192) return;
         for (long a = from; Long.compareUnsigned(a, to) < 0; a += 16) {
-            sb.append(String.format("    %016x: %016x", a, s.kernel.readU64(a)));
-            if (Long.compareUnsigned(a + 8, to) < 0) sb.append(String.format(" %016x", s.kernel.readU64(a + 8)));
+            sb.append(Fmt.format("    %016x: %016x", a, s.kernel.readU64(a)));
+            if (Long.compareUnsigned(a + 8, to) < 0) sb.append(Fmt.format(" %016x", s.kernel.readU64(a + 8)));
             sb.append('\n');
         }
     }
@@ -241,9 +241,9 @@ final class TaskCommands {
         // CONFIG_THREAD_INFO_IN_TASK (x86_64 since 4.9): thread_info is task_struct's first member; before, it began the stack
         long threadInfo = s.kernel.hasMember("task_struct", "thread_info")
                 ? t.task() + s.kernel.offsetOf("task_struct", "thread_info") : t.stack();
-        out.printf("    PID: %d%nCOMMAND: \"%s\"%n   TASK: %016x  %s[THREAD_INFO: %016x]%n    CPU: %d%n  STATE: %s%s%n", t.pid(),
+        out.print(Fmt.format("    PID: %d%nCOMMAND: \"%s\"%n   TASK: %016x  %s[THREAD_INFO: %016x]%n    CPU: %d%n  STATE: %s%s%n", t.pid(),
                 t.comm(), t.task(), same > 1 ? "(" + nth + " of " + same + ")  " : "", threadInfo, t.cpu(), stateName(t.state()),
-                t.panicTask() ? " (PANIC)" : t.active() ? " (ACTIVE)" : "");
+                t.panicTask() ? " (PANIC)" : t.active() ? " (ACTIVE)" : ""));
     }
 
     private static String stateName(String st) {

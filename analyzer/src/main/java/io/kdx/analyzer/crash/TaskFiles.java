@@ -1,5 +1,6 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.mount.Mounts;
@@ -46,10 +47,10 @@ final class TaskFiles {
                 long dentry = k.readPointer(f + dentryOff);
                 long inode = dentry == 0 ? 0 : k.readPointer(dentry + inodeOff);
                 String type = inode == 0 ? "?" : type(k.readU16(inode + modeOff));
-                sb.append(String.format("%3d %016x %016x %016x %-4s %s%n", i, f, dentry, inode, type,
+                sb.append(Fmt.format("%3d %016x %016x %016x %-4s %s%n", i, f, dentry, inode, type,
                         path(k, f + pathOff, vfsmountInMount)));
             } catch (MemoryFault e) {
-                sb.append(String.format("%3d %016x (unreadable: %s)%n", i, f, e.getMessage()));
+                sb.append(Fmt.format("%3d %016x (unreadable: %s)%n", i, f, e.getMessage()));
             }
         }
         if (!any) sb.append("No open files\n");

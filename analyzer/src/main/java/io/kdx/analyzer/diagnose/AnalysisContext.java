@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.audit.Audit;
 import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.kernel.Kernel;
@@ -165,8 +166,8 @@ public final class AnalysisContext {
         }
         // a stack cut by an unreadable page is said once per task, from the fault that cut it
         if (fault != null && stackFaults.add(t.task())) {
-            unreadable.add(Unreadable.of(Unreadable.STACK, String.format("stack of task_struct 0x%x", t.task()), fault,
-                    String.format("the stack of pid %d (%s) could not be read in full: %s", t.pid(), t.comm(), note)));
+            unreadable.add(Unreadable.of(Unreadable.STACK, Fmt.format("stack of task_struct 0x%x", t.task()), fault,
+                    Fmt.format("the stack of pid %d (%s) could not be read in full: %s", t.pid(), t.comm(), note)));
         }
         double secs = t.sinceRunNs() < 0 ? -1 : t.sinceRunNs() / 1e9;
         return new BlockedTask(t.pid(), t.comm(), t.task(), t.state(), wchan.of(frames), secs, frames, note, chain, proven);

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
@@ -76,7 +77,7 @@ public final class Analyzer {
         try { // RAM the kernel has (node_present_pages) against the pages the dump holds
             long ram = Sys.presentPages(k), held = k.dump().presentPages();
             if (held > 0 && held < ram) {
-                unreadable.add(Unreadable.of(Unreadable.DUMP, null, String.format("the dump holds %d of the %d pages of RAM (%.0f%%);"
+                unreadable.add(Unreadable.of(Unreadable.DUMP, null, Fmt.format("the dump holds %d of the %d pages of RAM (%.0f%%);"
                         + " objects on the other %d cannot be read", held, ram, 100.0 * held / ram, ram - held)));
             }
         } catch (MemoryFault f) {

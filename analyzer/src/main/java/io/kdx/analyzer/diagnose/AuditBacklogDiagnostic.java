@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.audit.AuditLog;
 import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.kernel.MemoryFault;
@@ -48,7 +49,7 @@ final class AuditBacklogDiagnostic implements Diagnostic {
                     for (Finding.FrozenFilesystem f : frozen) {
                         for (BlockedTask b : f.blocked()) if (b.task() == t.task()) on = ", blocked on the frozen " + f.mountpoint();
                     }
-                    reasons.add(String.format("the audit daemon %s (pid %d) is in D state, waiting in %s%s: it cannot drain the audit queue",
+                    reasons.add(Fmt.format("the audit daemon %s (pid %d) is in D state, waiting in %s%s: it cannot drain the audit queue",
                             t.comm(), t.pid(), daemon.waitingIn(), on));
                 }
             } else {
@@ -58,7 +59,7 @@ final class AuditBacklogDiagnostic implements Diagnostic {
         if (a.lost() > 0) reasons.add("audit_lost = " + a.lost() + ": that many audit records were dropped");
         if (a.backlogFull()) reasons.add("the backlog is full: " + a.backlog() + " queued, limit " + a.backlogLimit());
         if (ev.limitExceeded().count() > 0) {
-            reasons.add(String.format("the log says \"backlog limit exceeded\" %d times, from %.6f s to %.6f s after boot",
+            reasons.add(Fmt.format("the log says \"backlog limit exceeded\" %d times, from %.6f s to %.6f s after boot",
                     ev.limitExceeded().count(), ev.limitExceeded().first().seconds(), ev.limitExceeded().last().seconds()));
         }
         if (ev.holdOverflow().count() > 0) reasons.add("the log says \"kauditd hold queue overflow\" " + ev.holdOverflow().count() + " times");

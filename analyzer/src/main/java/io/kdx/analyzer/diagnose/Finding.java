@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.audit.AuditLog;
 import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.log.LogRecord;
@@ -113,7 +114,7 @@ public sealed interface Finding {
         /** The lock's name for a sentence: its symbol, else where it lies in a slab object, else null. */
         public String displayName() {
             if (name != null || container == null) return name;
-            return String.format("at +0x%x in %s object 0x%x", container.offset(), container.cache(), container.object());
+            return Fmt.format("at +0x%x in %s object 0x%x", container.offset(), container.cache(), container.object());
         }
 
         public double longestSeconds() {

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
@@ -74,8 +75,8 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
                 waiters = FreezeWaiters.of(k, freeze, sb, unreadable);
             } catch (MemoryFault | MissingTypeException x) {
                 waiters = Map.of();
-                unreadable.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .s_writers", sb), x,
-                        String.format("the freeze wait queues of super_block 0x%x are unreadable, so no waiter is proven: %s", sb, x.getMessage())));
+                unreadable.add(Unreadable.of(Unreadable.WAIT_QUEUE, Fmt.format("super_block 0x%x .s_writers", sb), x,
+                        Fmt.format("the freeze wait queues of super_block 0x%x are unreadable, so no waiter is proven: %s", sb, x.getMessage())));
             }
             List<BlockedTask> blocked = new ArrayList<>();
             for (FreezeWaiters.Waiter w : waiters.values()) {
@@ -94,7 +95,7 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
                     } catch (MemoryFault | MissingTypeException x) {
                         b = new BlockedTask(-1, null, w.task(), "??", null, -1, List.of(),
                                 "on the freeze wait queue but not in the task list, and unreadable: " + x.getMessage(), chain, true);
-                        unreadable.add(Unreadable.of(Unreadable.TASK, String.format("task_struct 0x%x", w.task()), x, String.format(
+                        unreadable.add(Unreadable.of(Unreadable.TASK, Fmt.format("task_struct 0x%x", w.task()), x, Fmt.format(
                                 "task_struct 0x%x, queued on super_block 0x%x .%s (wait_queue_entry 0x%x), is unreadable: %s",
                                 w.task(), sb, w.queue(), w.entry(), x.getMessage())));
                     }
@@ -116,7 +117,7 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
                     .<Map.Entry<Long, String>>map(m -> new java.util.AbstractMap.SimpleImmutableEntry<>(m.mount(), m.mountpoint())).toList();
             List<String> remedy = new ArrayList<>();
             remedy.add(first.mountpoint() != null ? "fsfreeze -u " + first.mountpoint()
-                    : String.format("fsfreeze -u MOUNTPOINT, for the filesystem of super_block 0x%x (its mount point could not be read from the dump: find it with findmnt on the machine)", sb));
+                    : Fmt.format("fsfreeze -u MOUNTPOINT, for the filesystem of super_block 0x%x (its mount point could not be read from the dump: find it with findmnt on the machine)", sb));
             remedy.add(freezers.isEmpty()
                     ? "find who froze it: no freezing task is visible in the dump (fsfreeze returns once the filesystem is frozen);"
                             + " check backup and snapshot agents (qemu-guest-agent guest-fsfreeze, LVM/VM snapshots, backup jobs) and their logs"
@@ -141,15 +142,15 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
     /** The chain as addresses an analyst can retype into crash. */
     static List<String> chain(Kernel k, FreezeWaiters.Waiter w, long sb, MountInfo m, TaskInfo t) {
         List<String> c = new ArrayList<>();
-        c.add(String.format("task_struct 0x%x%s", w.task(), t == null ? "" : " (pid " + t.pid() + ", " + t.comm() + ")"));
-        c.add(String.format("%s 0x%x .private = that task", w.queue().endsWith("wait_list") ? "rwsem_waiter" : "wait_queue_entry", w.entry()));
+        c.add(Fmt.format("task_struct 0x%x%s", w.task(), t == null ? "" : " (pid " + t.pid() + ", " + t.comm() + ")"));
+        c.add(Fmt.format("%s 0x%x .private = that task", w.queue().endsWith("wait_list") ? "rwsem_waiter" : "wait_queue_entry", w.entry()));
         if (w.semaphore() != 0) {
-            c.add(String.format("queued on 0x%x = super_block 0x%x .%s (percpu_rw_semaphore 0x%x, level %d)",
+            c.add(Fmt.format("queued on 0x%x = super_block 0x%x .%s (percpu_rw_semaphore 0x%x, level %d)",
                     w.queueAddress(), sb, w.queue(), w.semaphore(), w.level()));
         } else {
-            c.add(String.format("queued on 0x%x = super_block 0x%x .%s", w.queueAddress(), sb, w.queue()));
+            c.add(Fmt.format("queued on 0x%x = super_block 0x%x .%s", w.queueAddress(), sb, w.queue()));
         }
-        c.add(String.format("super_block 0x%x: %s on %s, mounted at %s (mount 0x%x)", sb, m.fstype(), m.device(), m.mountpoint(), m.mount()));
+        c.add(Fmt.format("super_block 0x%x: %s on %s, mounted at %s (mount 0x%x)", sb, m.fstype(), m.device(), m.mountpoint(), m.mount()));
         for (String f : OpenFiles.on(k, w.task(), sb)) c.add("open on it: " + f);
         return c;
     }
@@ -159,7 +160,7 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
         for (BlockedTask b : stacks.values()) {
             for (Frame f : b.frames()) {
                 if (f.function() != null && FREEZING.contains(f.function())) {
-                    out.add(String.format("%s (pid %d) is inside %s", b.comm(), b.pid(), f.function()));
+                    out.add(Fmt.format("%s (pid %d) is inside %s", b.comm(), b.pid(), f.function()));
                     break;
                 }
             }
@@ -168,7 +169,7 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
             String c = t.comm() == null ? "" : t.comm().toLowerCase(Locale.ROOT);
             for (String n : FREEZER_NAMES) {
                 if (c.contains(n)) {
-                    out.add(String.format("%s (pid %d, state %s) is a freeze/snapshot/backup tool by its name", t.comm(), t.pid(), t.state()));
+                    out.add(Fmt.format("%s (pid %d, state %s) is a freeze/snapshot/backup tool by its name", t.comm(), t.pid(), t.state()));
                     break;
                 }
             }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.log.LogMatch;
 import io.kdx.analyzer.log.LogRecord;
@@ -152,7 +153,7 @@ public final class JsonReport {
         if (b.stackNote() != null) t.put("stack_note", b.stackNote());
         Map<String, String> unknown = new LinkedHashMap<>();
         String why = b.pid() < 0 ? (b.stackNote() != null ? b.stackNote() : "task not in the task list")
-                + String.format(": task_struct 0x%x was not read", b.task()) : null;
+                + Fmt.format(": task_struct 0x%x was not read", b.task()) : null;
         if (b.pid() < 0) unknown.put("pid", why);
         if (b.comm() == null) unknown.put("comm", why != null ? why : "task_struct.comm unreadable");
         if (b.blockedSeconds() < 0) unknown.put("blocked_seconds", "sched_info.last_arrival or the runqueue clock unreadable or not recorded");
@@ -230,6 +231,6 @@ public final class JsonReport {
     }
 
     static String hex(long a) {
-        return String.format("0x%016x", a);
+        return Fmt.format("0x%016x", a);
     }
 }

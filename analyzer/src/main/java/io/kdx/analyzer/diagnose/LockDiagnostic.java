@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.Unreadable;
@@ -89,7 +90,7 @@ final class LockDiagnostic implements Diagnostic {
             LockWait.Found f = LockWait.find(k, l, type, t.task(), t.stack(), sp, a -> c.task(a) != null,
                     a -> { TaskInfo x = c.task(a); return x == null ? 0 : x.stack(); });
             if (f == null) {
-                c.unreadable().add(Unreadable.of(Unreadable.LOCK, String.format("stack of task_struct 0x%x", t.task()), String.format(
+                c.unreadable().add(Unreadable.of(Unreadable.LOCK, Fmt.format("stack of task_struct 0x%x", t.task()), Fmt.format(
                         "%s (pid %d) waits in %s for a %s, but its waiter is not on its stack: the lock is unknown", t.comm(), t.pid(), b.waitingIn(), type.cName)));
                 continue;
             }
@@ -106,14 +107,14 @@ final class LockDiagnostic implements Diagnostic {
             Wait w = waitsOn.get(e.getKey());
             String name = lockNames.computeIfAbsent(w.lock(), x -> LockNames.of(k, x));
             List<String> chain = List.of(
-                    String.format("task_struct 0x%x (pid %d, %s)", b.task(), b.pid(), b.comm()),
+                    Fmt.format("task_struct 0x%x (pid %d, %s)", b.task(), b.pid(), b.comm()),
                     switch (w.type()) {
-                        case MUTEX -> String.format("mutex_waiter 0x%x on its stack .task = that task", e.getValue().waiter());
-                        case RWSEM_READ, RWSEM_WRITE -> String.format("rwsem_waiter 0x%x on its stack .task = that task", e.getValue().waiter());
-                        case PERCPU_RWSEM -> String.format("wait_queue_entry 0x%x on its stack .private = that task", e.getValue().waiter());
-                        case RT_MUTEX -> String.format("rt_mutex_waiter 0x%x = its .pi_blocked_on, .task = that task", e.getValue().waiter());
+                        case MUTEX -> Fmt.format("mutex_waiter 0x%x on its stack .task = that task", e.getValue().waiter());
+                        case RWSEM_READ, RWSEM_WRITE -> Fmt.format("rwsem_waiter 0x%x on its stack .task = that task", e.getValue().waiter());
+                        case PERCPU_RWSEM -> Fmt.format("wait_queue_entry 0x%x on its stack .private = that task", e.getValue().waiter());
+                        case RT_MUTEX -> Fmt.format("rt_mutex_waiter 0x%x = its .pi_blocked_on, .task = that task", e.getValue().waiter());
                     },
-                    String.format(w.type() == LockWait.Type.RT_MUTEX ? "in the waiters tree at 0x%x of %s 0x%x%s%s"
+                    Fmt.format(w.type() == LockWait.Type.RT_MUTEX ? "in the waiters tree at 0x%x of %s 0x%x%s%s"
                             : "queued on 0x%x = %s 0x%x%s%s", w.lock() + LockWait.headOffset(l, w.type()), w.type().cName, w.lock(),
                             name == null ? "" : " (" + name + ")", w.type() == LockWait.Type.PERCPU_RWSEM ? " .waiters" :
                             w.type() == LockWait.Type.RT_MUTEX ? "" : " .wait_list")
@@ -136,8 +137,8 @@ final class LockDiagnostic implements Diagnostic {
                     ownerWords.put(lock, 0L);
                 } else if (e.getValue() == LockWait.Type.MUTEX) {
                     if (!l.mutexOwnerWord && l.mutexCount < 0) { // neither form (a PREEMPT_RT mutex is an rt_mutex_base)
-                        c.unreadable().add(Unreadable.of(Unreadable.LOCK, String.format("mutex 0x%x .owner", lock),
-                                String.format("the owner of mutex 0x%x is unknown: struct mutex has neither an owner word nor a count", lock)));
+                        c.unreadable().add(Unreadable.of(Unreadable.LOCK, Fmt.format("mutex 0x%x .owner", lock),
+                                Fmt.format("the owner of mutex 0x%x is unknown: struct mutex has neither an owner word nor a count", lock)));
                         continue;
                     }
                     long w = l.mutexOwner >= 0 ? k.readU64(lock + l.mutexOwner) : 0;
@@ -149,8 +150,8 @@ final class LockDiagnostic implements Diagnostic {
                     owners.put(lock, l.rwsemOwnerWord ? LockOwner.rwsemWord(k.readU64(lock + l.rwsemCount), w, l.rwsemSplitNonspinnable) : LockOwner.rwsemPointer(w));
                 }
             } catch (MemoryFault f) {
-                c.unreadable().add(Unreadable.of(Unreadable.LOCK, String.format("%s 0x%x .owner", e.getValue().cName, lock), f,
-                        String.format("the owner of %s 0x%x is unreadable: %s", e.getValue().cName, lock, f.getMessage())));
+                c.unreadable().add(Unreadable.of(Unreadable.LOCK, Fmt.format("%s 0x%x .owner", e.getValue().cName, lock), f,
+                        Fmt.format("the owner of %s 0x%x is unreadable: %s", e.getValue().cName, lock, f.getMessage())));
             }
         }
 
@@ -243,7 +244,7 @@ final class LockDiagnostic implements Diagnostic {
         try {
             long w = l.pcpuWriterTask >= 0 ? k.readPointer(lock + l.pcpuWriterTask) : 0;
             TaskInfo t = w == 0 ? null : c.task(w);
-            if (t != null) s += String.format("; writer.task: %s (pid %d) waits for the readers to leave", t.comm(), t.pid());
+            if (t != null) s += Fmt.format("; writer.task: %s (pid %d) waits for the readers to leave", t.comm(), t.pid());
         } catch (MemoryFault f) {
             s += "; writer.task unreadable: " + f.getMessage();
         }

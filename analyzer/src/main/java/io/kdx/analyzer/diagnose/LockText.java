@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ final class LockText {
             if (f instanceof Finding.Deadlock) deadlocks++;
         }
         if (locks + deadlocks == 0) return;
-        o.append(String.format("  %-20s %d deadlock%s; %d lock%s with %d waiter%s%n", "locks", deadlocks, deadlocks == 1 ? "" : "s",
+        o.append(Fmt.format("  %-20s %d deadlock%s; %d lock%s with %d waiter%s%n", "locks", deadlocks, deadlocks == 1 ? "" : "s",
                 locks, locks == 1 ? "" : "s", waiters, waiters == 1 ? "" : "s"));
     }
 
@@ -86,40 +87,40 @@ final class LockText {
     }
 
     static void contention(StringBuilder o, Finding.LockContention f, boolean stacks) {
-        o.append(String.format("%nLock contention: %s%n", lock(f.lockType(), f.lock(), f.displayName())));
+        o.append(Fmt.format("%nLock contention: %s%n", lock(f.lockType(), f.lock(), f.displayName())));
         if (f.container() != null) {
-            o.append(String.format("  in slab cache %s: object 0x%x (%d bytes), the lock at offset %d (crash: kmem 0x%x)%n", f.container().cache(),
+            o.append(Fmt.format("  in slab cache %s: object 0x%x (%d bytes), the lock at offset %d (crash: kmem 0x%x)%n", f.container().cache(),
                     f.container().object(), f.container().objectSize(), f.container().offset(), f.lock()));
         }
-        o.append(String.format("  owner word 0x%x%s%n", f.ownerWord(),
+        o.append(Fmt.format("  owner word 0x%x%s%n", f.ownerWord(),
                 f.decoded() == null ? " (unreadable)" : (f.decoded().flags().isEmpty() ? "" : "  " + String.join(" ", f.decoded().flags()))
                         + (f.decoded().readers() >= 0 ? "  readers " + f.decoded().readers() : "")));
         if (f.owner() != null) {
-            o.append(String.format("  %s %s, state %s, in %s%n", f.decoded() != null && f.decoded().readerOwned() ? "owned by readers, last" : "held by",
+            o.append(Fmt.format("  %s %s, state %s, in %s%n", f.decoded() != null && f.decoded().readerOwned() ? "owned by readers, last" : "held by",
                     who(f.owner().pid(), f.owner().comm()), f.owner().state(), f.owner().waitingIn() == null ? "?" : f.owner().waitingIn()));
             TextReport.stack(o, f.owner(), stacks);
         } else {
             o.append("  no owner task recorded\n");
         }
-        o.append(String.format("  %d waiting, as the lock's %s shows:%n", f.waiters().size(),
+        o.append(Fmt.format("  %d waiting, as the lock's %s shows:%n", f.waiters().size(),
                 f.lockType().equals("rt_mutex") ? "waiters tree" : f.lockType().equals("percpu_rw_semaphore") ? "waiters queue" : "wait_list"));
         for (BlockedTask b : f.waiters()) TextReport.task(o, b);
         if (f.chain().size() > 1) {
             o.append("  chain:\n");
             for (Finding.LockStep s : f.chain()) {
-                o.append(String.format("    %s holds %s%s%n", who(s.pid(), s.comm()), lock(s.holdsType(), s.holds(), s.holdsName()),
+                o.append(Fmt.format("    %s holds %s%s%n", who(s.pid(), s.comm()), lock(s.holdsType(), s.holds(), s.holdsName()),
                         s.waitsFor() == 0 ? ", state " + s.state() + ", waits for no lock" : ", waits for " + lock(s.waitsForType(), s.waitsFor(), s.waitsForName())));
             }
         }
         if (f.note() != null) o.append("  (").append(f.note()).append(")\n");
-        o.append(String.format("  check in crash: struct %s 0x%x%n", f.lockType(), f.lock()));
+        o.append(Fmt.format("  check in crash: struct %s 0x%x%n", f.lockType(), f.lock()));
     }
 
     static void deadlock(StringBuilder o, Finding.Deadlock d, boolean stacks) {
         o.append("\nDeadlock\n");
         for (int i = 0; i < d.cycle().size(); i++) {
             Finding.LockStep s = d.cycle().get(i);
-            o.append(String.format("  %s holds %s, waits for %s%n", who(s.pid(), s.comm()), lock(s.holdsType(), s.holds(), s.holdsName()),
+            o.append(Fmt.format("  %s holds %s, waits for %s%n", who(s.pid(), s.comm()), lock(s.holdsType(), s.holds(), s.holdsName()),
                     lock(s.waitsForType(), s.waitsFor(), s.waitsForName())));
             TextReport.stack(o, d.tasks().get(i), stacks);
         }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
@@ -37,7 +38,7 @@ final class OpenFiles {
                 try {
                     f = k.readPointer(fd + 8L * i);
                 } catch (MemoryFault e) {
-                    out.add(String.format("fd %d and above unreadable (fd array 0x%x): %s", i, fd, e.getMessage()));
+                    out.add(Fmt.format("fd %d and above unreadable (fd array 0x%x): %s", i, fd, e.getMessage()));
                     break;
                 }
                 if (f == 0) continue;
@@ -51,11 +52,11 @@ final class OpenFiles {
                     } catch (MemoryFault e) {
                         path = "(path unreadable)";
                     }
-                    out.add(String.format("fd %d %s: file 0x%x -> f_mapping 0x%x -> host (inode) 0x%x -> i_sb = super_block 0x%x",
+                    out.add(Fmt.format("fd %d %s: file 0x%x -> f_mapping 0x%x -> host (inode) 0x%x -> i_sb = super_block 0x%x",
                             i, path, f, mapping, host, sb));
                 } catch (MemoryFault e) {
                     // one unreadable file does not hide the others, and is said, not skipped (issue #12)
-                    if (unread++ == 0) firstUnread = String.format("fd %d file 0x%x: %s", i, f, e.getMessage());
+                    if (unread++ == 0) firstUnread = Fmt.format("fd %d file 0x%x: %s", i, f, e.getMessage());
                 }
             }
             if (unread > 0) out.add(unread + " open file(s) unreadable, so not known to be on this filesystem or not (first: " + firstUnread + ")");

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.Unreadable;
@@ -81,7 +82,7 @@ final class PanicDiagnostic implements Diagnostic {
             try {
                 cpuIp = Unwinder.symbolize(k, cpuRegs.get("rip")).symbolic();
             } catch (RuntimeException e) {
-                cpuIp = String.format("0x%x", cpuRegs.get("rip"));
+                cpuIp = Fmt.format("0x%x", cpuRegs.get("rip"));
             }
         }
         Map<String, Long> entry = null;
@@ -89,7 +90,7 @@ final class PanicDiagnostic implements Diagnostic {
             try {
                 entry = Registers.entry(k, task.stack(), LockLayout.of(k).threadSize);
             } catch (MemoryFault | MissingTypeException e) {
-                c.unreadable().add(Unreadable.of(Unreadable.STACK, String.format("pt_regs at the top of the stack of task_struct 0x%x", task.task()), e,
+                c.unreadable().add(Unreadable.of(Unreadable.STACK, Fmt.format("pt_regs at the top of the stack of task_struct 0x%x", task.task()), e,
                         "the entry registers of pid " + task.pid() + " are unreadable: " + e.getMessage()));
             }
         }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.audit.AuditState;
 import io.kdx.analyzer.log.DmesgFormat;
 import io.kdx.analyzer.log.LogMatch;
@@ -18,7 +19,7 @@ public final class TextReport {
 
     public static String of(Diagnosis d, boolean stacks) {
         StringBuilder o = new StringBuilder();
-        o.append(String.format("kdx analyze: %s (Linux %s), %d tasks, analysed in %.1f s%n%n", d.dump(), d.release(), d.tasks(), d.seconds()));
+        o.append(Fmt.format("kdx analyze: %s (Linux %s), %d tasks, analysed in %.1f s%n%n", d.dump(), d.release(), d.tasks(), d.seconds()));
         o.append("VERDICT\n");
         wrap(o, d.verdict(), "  ", 100);
         List<String> remedy = new ArrayList<>();
@@ -63,58 +64,58 @@ public final class TextReport {
             if (f instanceof Finding.HungTasks h) hung = h;
             if (f instanceof Finding.Panic p) panic = p;
         }
-        o.append(String.format("  %-20s %d", "frozen filesystems", frozen.size()));
+        o.append(Fmt.format("  %-20s %d", "frozen filesystems", frozen.size()));
         for (int i = 0; i < frozen.size(); i++) {
             Finding.FrozenFilesystem f = frozen.get(i);
             double longest = f.blocked().stream().mapToDouble(BlockedTask::blockedSeconds).max().orElse(-1);
-            if (i > 0) o.append(String.format("%n  %-20s  ", ""));
-            o.append(String.format("  %s  %s on %s  %s; %d blocked%s", f.mountpoint(), f.fstype(), f.device(),
-                    f.levelName(), f.blocked().size(), longest >= 0 ? String.format(", longest %.1f s", longest) : ""));
+            if (i > 0) o.append(Fmt.format("%n  %-20s  ", ""));
+            o.append(Fmt.format("  %s  %s on %s  %s; %d blocked%s", f.mountpoint(), f.fstype(), f.device(),
+                    f.levelName(), f.blocked().size(), longest >= 0 ? Fmt.format(", longest %.1f s", longest) : ""));
         }
         o.append('\n');
         AuditState a = d.audit();
-        o.append(String.format("  %-20s %s%n", "audit", auditLine(a)));
+        o.append(Fmt.format("  %-20s %s%n", "audit", auditLine(a)));
         if (hung == null) {
-            o.append(String.format("  %-20s 0%n", "D-state tasks"));
+            o.append(Fmt.format("  %-20s 0%n", "D-state tasks"));
         } else {
             List<String> g = new ArrayList<>();
             for (var e : hung.byWaitChannel().entrySet()) g.add(e.getKey() + " " + e.getValue().size());
-            o.append(String.format("  %-20s %d  (%s)%s%n", "D-state tasks", hung.count(), String.join(", ", g),
-                    hung.longestSeconds() >= 0 ? String.format(", longest %.1f s", hung.longestSeconds()) : ""));
+            o.append(Fmt.format("  %-20s %d  (%s)%s%n", "D-state tasks", hung.count(), String.join(", ", g),
+                    hung.longestSeconds() >= 0 ? Fmt.format(", longest %.1f s", hung.longestSeconds()) : ""));
         }
-        o.append(String.format("  %-20s %s%n", "panic", panic == null ? "none" : "\"" + panic.message() + "\""));
+        o.append(Fmt.format("  %-20s %s%n", "panic", panic == null ? "none" : "\"" + panic.message() + "\""));
         LockText.summary(o, d.findings());
-        for (Finding f : d.findings()) if (f instanceof Finding.Oops x) o.append(String.format("  %-20s \"%s\"%n", "oops", x.message()));
-        o.append(String.format("  %-20s %s%n", "could not read", d.unreadable().isEmpty() ? "nothing" : d.unreadable().size() + (d.unreadable().size() == 1 ? " item" : " items") + ", listed at the end"));
+        for (Finding f : d.findings()) if (f instanceof Finding.Oops x) o.append(Fmt.format("  %-20s \"%s\"%n", "oops", x.message()));
+        o.append(Fmt.format("  %-20s %s%n", "could not read", d.unreadable().isEmpty() ? "nothing" : d.unreadable().size() + (d.unreadable().size() == 1 ? " item" : " items") + ", listed at the end"));
     }
 
     static String auditLine(AuditState a) {
         if (a.enabled() < 0) return "unknown (audit_enabled unreadable)";
         if (a.enabled() == 0) return "disabled";
-        return String.format("enabled; daemon pid %s; backlog %s of limit %s; lost %s", a.daemonPid() == 0 ? "none" : n(a.daemonPid()),
+        return Fmt.format("enabled; daemon pid %s; backlog %s of limit %s; lost %s", a.daemonPid() == 0 ? "none" : n(a.daemonPid()),
                 n(a.backlog()), n(a.backlogLimit()), n(a.lost()));
     }
 
     static void frozen(StringBuilder o, Finding.FrozenFilesystem f, boolean stacks) {
-        o.append(String.format("%nFrozen filesystem %s%n", f.mountpoint() != null ? f.mountpoint() : String.format("of super_block 0x%x (mount point unreadable)", f.superBlock())));
-        o.append(String.format("  super_block 0x%x  %s on %s  level %d %s  (%s)%n", f.superBlock(), f.fstype(), f.device(),
+        o.append(Fmt.format("%nFrozen filesystem %s%n", f.mountpoint() != null ? f.mountpoint() : Fmt.format("of super_block 0x%x (mount point unreadable)", f.superBlock())));
+        o.append(Fmt.format("  super_block 0x%x  %s on %s  level %d %s  (%s)%n", f.superBlock(), f.fstype(), f.device(),
                 f.level(), f.levelName(), f.field()));
         for (var m : f.mounts()) {
-            o.append(String.format("  mounted at %s (mount 0x%x)%n", m.getValue() != null ? m.getValue() : "(mount point unreadable)", m.getKey()));
+            o.append(Fmt.format("  mounted at %s (mount 0x%x)%n", m.getValue() != null ? m.getValue() : "(mount point unreadable)", m.getKey()));
         }
         if (f.blocked().isEmpty()) {
             o.append("  no task is queued on its freeze wait queues\n");
         } else {
             o.append("  blocked, as the super_block's own wait queues show:\n");
-            o.append(String.format("    %7s  %-16s %-24s %9s  %s%n", "PID", "COMM", "WAITING IN", "BLOCKED", "QUEUED ON"));
+            o.append(Fmt.format("    %7s  %-16s %-24s %9s  %s%n", "PID", "COMM", "WAITING IN", "BLOCKED", "QUEUED ON"));
             java.util.Set<String> queues = new java.util.LinkedHashSet<>();
             for (BlockedTask b : f.blocked()) {
                 String q = b.chain().size() > 2 ? b.chain().get(2) : "";
                 queues.add(q);
                 int dot = q.indexOf(" ."), paren = q.indexOf(" (", Math.max(dot, 0));
                 String name = dot < 0 ? "?" : q.substring(dot + 2, paren < 0 ? q.length() : paren);
-                o.append(String.format("    %7s  %-16s %-24s %9s  %s%n", pid(b), comm(b), b.waitingIn() == null ? "?" : b.waitingIn(),
-                        b.blockedSeconds() < 0 ? "?" : String.format("%.1f s", b.blockedSeconds()), name));
+                o.append(Fmt.format("    %7s  %-16s %-24s %9s  %s%n", pid(b), comm(b), b.waitingIn() == null ? "?" : b.waitingIn(),
+                        b.blockedSeconds() < 0 ? "?" : Fmt.format("%.1f s", b.blockedSeconds()), name));
                 for (String c : b.chain()) {
                     if (!c.startsWith("open on it: ")) continue;
                     // the file's path; its object chain (file -> f_mapping -> host -> i_sb) with --stacks and in JSON
@@ -137,8 +138,8 @@ public final class TextReport {
     }
 
     static void task(StringBuilder o, BlockedTask b) {
-        o.append(String.format("    %7s  %-16s %-24s %9s%n", pid(b), comm(b), b.waitingIn() == null ? "?" : b.waitingIn(),
-                b.blockedSeconds() < 0 ? "?" : String.format("%.1f s", b.blockedSeconds())));
+        o.append(Fmt.format("    %7s  %-16s %-24s %9s%n", pid(b), comm(b), b.waitingIn() == null ? "?" : b.waitingIn(),
+                b.blockedSeconds() < 0 ? "?" : Fmt.format("%.1f s", b.blockedSeconds())));
     }
 
     static void stack(StringBuilder o, BlockedTask b, boolean full) {
@@ -159,19 +160,19 @@ public final class TextReport {
         o.append("  why it matters:\n");
         for (String r : a.reasons()) wrap(o, "- " + r, "    ", 100);
         if (a.daemon() != null) {
-            o.append(String.format("  audit daemon: %s (pid %d), state %s, waiting in %s%n", a.daemon().comm(), a.daemon().pid(),
+            o.append(Fmt.format("  audit daemon: %s (pid %d), state %s, waiting in %s%n", a.daemon().comm(), a.daemon().pid(),
                     a.daemonState(), a.daemon().waitingIn()));
             stack(o, a.daemon(), stacks);
         }
         o.append("  in the kernel log:\n");
         for (LogMatch m : a.log().all()) {
             if (m.count() == 0) continue;
-            o.append(String.format("    %5d x  %s%n", m.count(), m.first().message()));
-            o.append(String.format("             first %s last %s%n", DmesgFormat.prefix(m.first()).trim(), DmesgFormat.prefix(m.last()).trim()));
+            o.append(Fmt.format("    %5d x  %s%n", m.count(), m.first().message()));
+            o.append(Fmt.format("             first %s last %s%n", DmesgFormat.prefix(m.first()).trim(), DmesgFormat.prefix(m.last()).trim()));
         }
         if (!a.log().any()) o.append("    no audit complaint\n");
         for (BlockedTask b : a.waitingForBacklog()) {
-            o.append(String.format("  waiting for backlog room: %s (pid %d)%n", b.comm(), b.pid()));
+            o.append(Fmt.format("  waiting for backlog room: %s (pid %d)%n", b.comm(), b.pid()));
         }
     }
 
@@ -181,9 +182,9 @@ public final class TextReport {
     }
 
     static void auditVariables(StringBuilder o, AuditState a) {
-        o.append(String.format("  audit_enabled %s, auditd pid %s, audit_backlog_limit %s, backlog (audit_queue) %s, audit_lost %s%n",
+        o.append(Fmt.format("  audit_enabled %s, auditd pid %s, audit_backlog_limit %s, backlog (audit_queue) %s, audit_lost %s%n",
                 n(a.enabled()), n(a.daemonPid()), n(a.backlogLimit()), n(a.backlog()), n(a.lost())));
-        o.append(String.format("  audit_backlog_wait_time %s jiffies, retry queue %s, hold queue %s, audit_failure %s%n",
+        o.append(Fmt.format("  audit_backlog_wait_time %s jiffies, retry queue %s, hold queue %s, audit_failure %s%n",
                 n(a.backlogWaitTime()), n(a.retryQueue()), n(a.holdQueue()), n(a.failure())));
     }
 
@@ -198,19 +199,19 @@ public final class TextReport {
     }
 
     static String comm(BlockedTask b) {
-        return b.comm() != null ? b.comm() : b.pid() < 0 ? String.format("(task 0x%x, not read)", b.task()) : "?";
+        return b.comm() != null ? b.comm() : b.pid() < 0 ? Fmt.format("(task 0x%x, not read)", b.task()) : "?";
     }
 
     static void hung(StringBuilder o, Finding.HungTasks h) {
-        o.append(String.format("%nHung tasks: %d in uninterruptible sleep (D)%n", h.count()));
-        o.append(String.format("  %-28s %5s %9s  %s%n", "WAITING IN", "COUNT", "LONGEST", "TASKS"));
+        o.append(Fmt.format("%nHung tasks: %d in uninterruptible sleep (D)%n", h.count()));
+        o.append(Fmt.format("  %-28s %5s %9s  %s%n", "WAITING IN", "COUNT", "LONGEST", "TASKS"));
         for (Map.Entry<String, List<BlockedTask>> e : h.byWaitChannel().entrySet()) {
             double longest = e.getValue().stream().mapToDouble(BlockedTask::blockedSeconds).max().orElse(-1);
             List<String> names = new ArrayList<>();
             for (BlockedTask b : e.getValue()) if (names.size() < 6) names.add(b.comm() + "(" + b.pid() + ")");
             if (e.getValue().size() > 6) names.add("...");
-            o.append(String.format("  %-28s %5d %9s  %s%n", e.getKey(), e.getValue().size(),
-                    longest < 0 ? "?" : String.format("%.1f s", longest), String.join(" ", names)));
+            o.append(Fmt.format("  %-28s %5d %9s  %s%n", e.getKey(), e.getValue().size(),
+                    longest < 0 ? "?" : Fmt.format("%.1f s", longest), String.join(" ", names)));
         }
         if (h.watchdog().isEmpty()) {
             o.append("  hung-task watchdog: no report in the log\n");
@@ -223,7 +224,7 @@ public final class TextReport {
     static void panic(StringBuilder o, Finding.Panic p) {
         o.append("\nPanic\n");
         o.append("  message: ").append(p.message()).append('\n');
-        if (p.pid() >= 0) o.append(String.format("  task: %s (pid %d) on CPU %d%n", p.comm(), p.pid(), p.cpu()));
+        if (p.pid() >= 0) o.append(Fmt.format("  task: %s (pid %d) on CPU %d%n", p.comm(), p.pid(), p.cpu()));
         for (String f : p.frames().subList(0, Math.min(12, p.frames().size()))) o.append("    ").append(f).append('\n');
     }
 

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.audit.AuditState;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,7 @@ final class Verdict {
             StringBuilder b = new StringBuilder();
             // what could not be read is said, never printed as "null"
             b.append("The filesystem ").append(f.mountpoint() != null ? f.mountpoint()
-                            : String.format("of super_block 0x%x (mount point unreadable)", f.superBlock()))
+                            : Fmt.format("of super_block 0x%x (mount point unreadable)", f.superBlock()))
                     .append(" (").append(f.fstype() != null ? f.fstype() : "type unknown").append(" on ")
                     .append(f.device() != null ? f.device() : "an unknown device")
                     .append(") is frozen (").append(f.levelName() != null ? f.levelName() : "level " + f.level()).append(")");
@@ -114,7 +115,7 @@ final class Verdict {
         for (int i = 0; i < ts.size() && i < max; i++) {
             BlockedTask t = ts.get(i);
             // a waiter found on the queue whose task_struct could not be read: its address, never "null (pid -1)"
-            n.add(t.pid() < 0 || t.comm() == null ? String.format("task_struct 0x%x (not in the task list kdx read)", t.task())
+            n.add(t.pid() < 0 || t.comm() == null ? Fmt.format("task_struct 0x%x (not in the task list kdx read)", t.task())
                     : t.comm() + " (pid " + t.pid() + ")");
         }
         if (ts.size() > max) n.add("and " + (ts.size() - max) + " more");

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.diagnose;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.stack.Frame;
 import java.util.List;
@@ -32,7 +33,7 @@ final class WaitChannel {
     String of(List<Frame> frames) {
         for (Frame f : frames) {
             if (!f.reliable()) continue;
-            if (!scheduler(f)) return f.function() != null ? f.function() : String.format("0x%x", f.address());
+            if (!scheduler(f)) return f.function() != null ? f.function() : Fmt.format("0x%x", f.address());
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.dumpsymbols;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.KernelLayout;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.PhysicalMemory;
@@ -69,7 +70,7 @@ public final class DumpSymbols implements KernelSymbols {
             DumpTablesCache.Entry kept = keep == null ? null : DumpTablesCache.read(keep, arena);
             long tr = System.nanoTime();
             if (kept != null && !sameBuild(img, where.tables(), kept)) kept = null;
-            if (TRACE) System.err.printf("kdx: trace: kept tables read %.1f ms, compared %.1f ms%n", (tr - t0) / 1e6, (System.nanoTime() - tr) / 1e6);
+            if (TRACE) System.err.print(Fmt.format("kdx: trace: kept tables read %.1f ms, compared %.1f ms%n", (tr - t0) / 1e6, (System.nanoTime() - tr) / 1e6));
             Tables read = kept != null ? fromKept(img, where.tables(), kept) : fromImage(img, where);
             this.table = read.table();
             this.count = table.count();
@@ -108,9 +109,9 @@ public final class DumpSymbols implements KernelSymbols {
                 DumpTablesCache.write(keep, read.parts(), read.table() instanceof LazyKallsyms l ? l.seqs() : null,
                         table.address("__start_BTF"), table.address("__stop_BTF"), btfBytes, loaded.types());
             }
-            if (TRACE) System.err.printf("kdx: trace: kallsyms %.1f ms (%s), checks %.1f ms, waiting for BTF %.1f ms, ORC %.1f ms, keeping the tables %.1f ms%n",
+            if (TRACE) System.err.print(Fmt.format("kdx: trace: kallsyms %.1f ms (%s), checks %.1f ms, waiting for BTF %.1f ms, ORC %.1f ms, keeping the tables %.1f ms%n",
                     (t1 - t0) / 1e6, kept != null ? "kept tables of this build" : "read from the image", (t2 - t1) / 1e6, (t3 - t2) / 1e6,
-                    (t4 - t3) / 1e6, (System.nanoTime() - t4) / 1e6);
+                    (t4 - t3) / 1e6, (System.nanoTime() - t4) / 1e6));
         } catch (MemoryFault f) {
             arena.close();
             throw new SymbolsException(dumpPath, "cannot read the kernel's own symbol tables from the dump (" + f.getMessage()
@@ -146,7 +147,7 @@ public final class DumpSymbols implements KernelSymbols {
             long tp = System.nanoTime();
             // Lazily where the kernel keeps its names sorted (kallsyms_seqs_of_names), else decoded whole.
             KallsymsTable lazy = LazyKallsyms.open(img, where.tables(), parts, kaslr);
-            if (TRACE) System.err.printf("kdx: trace: kallsyms parts %.1f ms, seqs %.1f ms%n", (tp - t0) / 1e6, (System.nanoTime() - tp) / 1e6);
+            if (TRACE) System.err.print(Fmt.format("kdx: trace: kallsyms parts %.1f ms, seqs %.1f ms%n", (tp - t0) / 1e6, (System.nanoTime() - tp) / 1e6));
             table = lazy != null ? lazy : new KallsymsTable.Decoded(Kallsyms.decode(parts, kaslr, dumpPath).build().table());
         } catch (SymbolsException | RuntimeException e) {
             guess.handle((x, f) -> null).join();
@@ -244,7 +245,7 @@ public final class DumpSymbols implements KernelSymbols {
         BtfFile f = BtfFile.parse(dumpPath, seg);
         long t2 = System.nanoTime();
         BtfTypes b = BtfTypes.open(f, sec -> -1);
-        if (TRACE) System.err.printf("kdx: trace: BTF copy %.1f ms (%d bytes), parse %.1f ms, index %.1f ms%n", (t1 - t0) / 1e6, stop - start, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
+        if (TRACE) System.err.print(Fmt.format("kdx: trace: BTF copy %.1f ms (%d bytes), parse %.1f ms, index %.1f ms%n", (t1 - t0) / 1e6, stop - start, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6));
         return new LoadedBtf(start, stop, seg, b);
     }
 
@@ -345,7 +346,7 @@ public final class DumpSymbols implements KernelSymbols {
         if (moduleBtf == null) {
             long t0 = System.nanoTime();
             moduleBtf = ModuleBtf.read(k, types.btf().file(), arena);
-            if (TRACE) System.err.printf("kdx: trace: module BTF %.1f ms: %s; left out: %s%n", (System.nanoTime() - t0) / 1e6, moduleBtf.modules().keySet(), moduleBtf.skipped());
+            if (TRACE) System.err.print(Fmt.format("kdx: trace: module BTF %.1f ms: %s; left out: %s%n", (System.nanoTime() - t0) / 1e6, moduleBtf.modules().keySet(), moduleBtf.skipped()));
         }
         return moduleBtf;
     }

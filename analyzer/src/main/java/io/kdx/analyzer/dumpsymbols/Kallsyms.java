@@ -1,5 +1,6 @@
 package io.kdx.analyzer.dumpsymbols;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.dump.VmcoreInfo;
 import io.kdx.symbols.SymbolsException;
 import io.kdx.symbols.elf.SymbolTable;
@@ -104,7 +105,7 @@ final class Kallsyms {
             if (len == 0 || p + len > names.length) throw new SymbolsException(source, "kallsyms_names is cut off at symbol " + i);
             p += len;
         }
-        if (Boolean.getBoolean("kdx.trace")) System.err.printf("kdx: trace: kallsyms names %.1f ms (%d bytes), offsets %.1f ms, pass %.1f ms%n", (t1 - t0) / 1e6, namesLen, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
+        if (Boolean.getBoolean("kdx.trace")) System.err.print(Fmt.format("kdx: trace: kallsyms names %.1f ms (%d bytes), offsets %.1f ms, pass %.1f ms%n", (t1 - t0) / 1e6, namesLen, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6));
         return new Parts(num, names, tokens, tokStart, tokEnd, offs, absPercpu, relBase, markers);
     }
 

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.kernel;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.dump.Dump;
 import io.kdx.symbols.KernelSymbols;
 import io.kdx.symbols.Member;
@@ -276,7 +277,7 @@ final class DumpKernel implements Kernel {
         }
         MemoryFault f = perCpuFaults[cpu];
         if (f != null) { // the CPU's per-CPU area is unknown: its variables are not at their link offsets
-            throw new MemoryFault(f.address(), f.state(), f.pageState(), String.format(
+            throw new MemoryFault(f.address(), f.state(), f.pageState(), Fmt.format(
                     "__per_cpu_offset[%d] unreadable, so the per-CPU data of CPU %d cannot be found", cpu, cpu));
         }
         return percpuSymbolAddress + perCpuOffsets[cpu];

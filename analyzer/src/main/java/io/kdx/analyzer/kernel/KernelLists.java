@@ -1,5 +1,6 @@
 package io.kdx.analyzer.kernel;
 
+import io.kdx.analyzer.text.Fmt;
 import java.util.function.LongPredicate;
 
 /**
@@ -42,9 +43,9 @@ public final class KernelLists {
             return new Walk(0, "list head unreadable: " + f.getMessage(), f);
         }
         while (node != head) {
-            if (node == 0) return new Walk(n, String.format("NULL next pointer after %d entries of the list at 0x%016x", n, head));
-            if (n >= cap) return new Walk(n, String.format("stopped after %d entries of the list at 0x%016x (cap)", n, head));
-            if (!seen.add(node)) return new Walk(n, String.format("cycle: node 0x%016x seen twice in the list at 0x%016x", node, head));
+            if (node == 0) return new Walk(n, Fmt.format("NULL next pointer after %d entries of the list at 0x%016x", n, head));
+            if (n >= cap) return new Walk(n, Fmt.format("stopped after %d entries of the list at 0x%016x (cap)", n, head));
+            if (!seen.add(node)) return new Walk(n, Fmt.format("cycle: node 0x%016x seen twice in the list at 0x%016x", node, head));
             n++;
             if (!visitor.test(node - linkOffset)) return new Walk(n, null);
             try {
@@ -67,8 +68,8 @@ public final class KernelLists {
             return new Walk(0, "hlist head unreadable: " + f.getMessage(), f);
         }
         while (node != 0) {
-            if (n >= cap) return new Walk(n, String.format("stopped after %d entries of the hlist at 0x%016x (cap)", n, head));
-            if (!seen.add(node)) return new Walk(n, String.format("cycle: node 0x%016x seen twice in the hlist at 0x%016x", node, head));
+            if (n >= cap) return new Walk(n, Fmt.format("stopped after %d entries of the hlist at 0x%016x (cap)", n, head));
+            if (!seen.add(node)) return new Walk(n, Fmt.format("cycle: node 0x%016x seen twice in the hlist at 0x%016x", node, head));
             n++;
             if (!visitor.test(node - linkOffset)) return new Walk(n, null);
             try {
@@ -107,14 +108,14 @@ public final class KernelLists {
             while (node != 0 || sp > 0) {
                 while (node != 0) {
                     if (sp == stack.length) {
-                        return new Walk(n, String.format("the rbtree at 0x%016x is deeper than %d nodes: cut", root, MAX_RB_DEPTH));
+                        return new Walk(n, Fmt.format("the rbtree at 0x%016x is deeper than %d nodes: cut", root, MAX_RB_DEPTH));
                     }
-                    if (!seen.add(node)) return new Walk(n, String.format("cycle: node 0x%016x seen twice in the rbtree at 0x%016x", node, root));
+                    if (!seen.add(node)) return new Walk(n, Fmt.format("cycle: node 0x%016x seen twice in the rbtree at 0x%016x", node, root));
                     stack[sp++] = node;
                     node = k.readPointer(node + left);
                 }
                 node = stack[--sp];
-                if (n >= cap) return new Walk(n, String.format("stopped after %d nodes of the rbtree at 0x%016x (cap)", n, root));
+                if (n >= cap) return new Walk(n, Fmt.format("stopped after %d nodes of the rbtree at 0x%016x (cap)", n, root));
                 n++;
                 if (!visitor.test(node - nodeOffset)) return new Walk(n, null);
                 node = k.readPointer(node + right);

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.kernel;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.dump.PageState;
 
 /**
@@ -27,7 +28,7 @@ public final class MemoryFault extends RuntimeException {
      * unreadable), {@link #UNMAPPED}, or {@link #BEYOND_END} (a lost page past a truncated file's end).
      */
     public MemoryFault(long address, PageState state, String pageState, String what) {
-        super(String.format("0x%016x: %s", address, what), null, false, false);
+        super(Fmt.format("0x%016x: %s", address, what), null, false, false);
         this.address = address;
         this.state = state;
         this.pageState = pageState;

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.kernel;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.dump.Dump;
 import io.kdx.dump.PageState;
 import java.lang.foreign.MemorySegment;
@@ -191,7 +192,7 @@ public final class PhysicalMemory {
         }
         String msg = e.getMessage();
         int colon = msg.indexOf(": "); // drop the file name the dump's message starts with: the report names the dump once
-        return new MemoryFault(vaddr, PageState.CORRUPT, String.format("physical 0x%x corrupt in the dump (%s)", paddr,
+        return new MemoryFault(vaddr, PageState.CORRUPT, Fmt.format("physical 0x%x corrupt in the dump (%s)", paddr,
                 colon > 0 ? msg.substring(colon + 2) : msg));
     }
 
@@ -204,7 +205,7 @@ public final class PhysicalMemory {
             default -> st.toString();
         };
         // a truncated file lost its pages past the end: say so in the page's state
-        return new MemoryFault(vaddr, st, MemoryFault.nameOf(st, dump.metadata().truncated()), String.format("physical 0x%x %s", paddr, why));
+        return new MemoryFault(vaddr, st, MemoryFault.nameOf(st, dump.metadata().truncated()), Fmt.format("physical 0x%x %s", paddr, why));
     }
 
     public long cacheHits() {

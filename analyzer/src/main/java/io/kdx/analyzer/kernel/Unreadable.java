@@ -1,5 +1,6 @@
 package io.kdx.analyzer.kernel;
 
+import io.kdx.analyzer.text.Fmt;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -36,7 +37,7 @@ public record Unreadable(String kind, String address, @JsonProperty("page_state"
     /** What could not be read because of {@code fault} (null: no one address failed, as a cycle or a cap). */
     public static Unreadable of(String kind, String object, MemoryFault fault, String text) {
         if (fault == null) return of(kind, object, text);
-        return new Unreadable(kind, String.format("0x%016x", fault.address()), fault.pageState(), object, text);
+        return new Unreadable(kind, Fmt.format("0x%016x", fault.address()), fault.pageState(), object, text);
     }
 
     /** What could not be read because of {@code e}: from its fault when it is a {@link MemoryFault}, else with no address. */

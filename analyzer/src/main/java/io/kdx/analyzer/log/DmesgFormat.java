@@ -1,5 +1,6 @@
 package io.kdx.analyzer.log;
 
+import io.kdx.analyzer.text.Fmt;
 /**
  * Formats records the way makedumpfile --dump-dmesg (1.7.x) and dmesg print them:
  * "[%5lu.%06lu] " then the text; an embedded newline continues on a new line indented to the
@@ -13,7 +14,7 @@ public final class DmesgFormat {
         if (r.tsNsec() < 0) return "";
         long secs = Long.divideUnsigned(r.tsNsec(), 1_000_000_000L);
         long nanos = Long.remainderUnsigned(r.tsNsec(), 1_000_000_000L);
-        return String.format("[%5d.%06d] ", secs, nanos / 1000);
+        return Fmt.format("[%5d.%06d] ", secs, nanos / 1000);
     }
 
     /** One record as makedumpfile writes it, without the final newline. */
@@ -28,9 +29,9 @@ public final class DmesgFormat {
             } else if ((c >= 0x20 && c < 0x7f) || c == ' ' || (c >= '\t' && c <= '\r')) {
                 sb.append((char) c);
             } else if (c >= 0x80) {
-                sb.append(String.format("\\xffffff%02x", c));
+                sb.append(Fmt.format("\\xffffff%02x", c));
             } else {
-                sb.append(String.format("\\x%02x", c));
+                sb.append(Fmt.format("\\x%02x", c));
             }
         }
         return sb.toString();

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.log;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.kernel.MemoryFault;
@@ -44,7 +45,7 @@ final class LocklessRing {
         int sizeBits = k.readU32(textRing + l.offset("prb_data_ring", "size_bits"));
         long dataAddr = k.readPointer(textRing + l.offset("prb_data_ring", "data"));
         if (countBits < 0 || countBits > MAX_COUNT_BITS || sizeBits < 0 || sizeBits > MAX_SIZE_BITS) {
-            problems.add(Unreadable.of(Unreadable.LOG, "printk_ringbuffer", String.format("printk ring at 0x%x: implausible count_bits %d or size_bits %d", prb, countBits, sizeBits)));
+            problems.add(Unreadable.of(Unreadable.LOG, "printk_ringbuffer", Fmt.format("printk ring at 0x%x: implausible count_bits %d or size_bits %d", prb, countBits, sizeBits)));
             return new KernelLog("lockless ring", out, problems);
         }
         int count = 1 << countBits;
@@ -126,8 +127,8 @@ final class LocklessRing {
                 }
                 off += n;
             }
-            problems.add(Unreadable.of(Unreadable.LOG, String.format("printk %s 0x%x", what, addr), f,
-                    String.format("printk %s at 0x%x: %d of its pages unreadable (%s); records there are left out", what, addr, lost, f.getMessage())));
+            problems.add(Unreadable.of(Unreadable.LOG, Fmt.format("printk %s 0x%x", what, addr), f,
+                    Fmt.format("printk %s at 0x%x: %d of its pages unreadable (%s); records there are left out", what, addr, lost, f.getMessage())));
             return lost * 4096L >= len ? null : b;
         }
     }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.log;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Unreadable;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class PlainBuffer {
         long end = k.readU32(l.symbol("log_end")) & 0xffffffffL;
         long logged = l.symbol("logged_chars") != 0 ? k.readU32(l.symbol("logged_chars")) & 0xffffffffL : Math.min(end, len);
         if (len <= 0 || (len & (len - 1)) != 0 || len > (1 << 30)) {
-            problems.add(Unreadable.of(Unreadable.LOG, "log_buf", String.format("log_buf at 0x%x: implausible log_buf_len %d", buf, len)));
+            problems.add(Unreadable.of(Unreadable.LOG, "log_buf", Fmt.format("log_buf at 0x%x: implausible log_buf_len %d", buf, len)));
             return new KernelLog("plain buffer", out, problems);
         }
         byte[] b = LocklessRing.readArray(k, buf, len, "log_buf", problems, null);

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.log;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.Unreadable;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ final class RecordBuffer {
         long firstSeq = l.symbol("log_first_seq") != 0 ? k.readU64(l.symbol("log_first_seq")) : 0;
         if (bufLen <= 0 || bufLen > (1 << 30) || Integer.compareUnsigned(first, bufLen) >= 0
                 || Integer.compareUnsigned(next, bufLen) > 0) {
-            problems.add(Unreadable.of(Unreadable.LOG, "log_buf", String.format("log_buf at 0x%x: implausible log_buf_len %d, log_first_idx %d, log_next_idx %d",
+            problems.add(Unreadable.of(Unreadable.LOG, "log_buf", Fmt.format("log_buf at 0x%x: implausible log_buf_len %d, log_first_idx %d, log_next_idx %d",
                     buf, bufLen, first, next)));
             return new KernelLog("record buffer", out, problems);
         }
@@ -63,7 +64,7 @@ final class RecordBuffer {
                     level == null ? -1 : Bytes.bits(b, idx, level),
                     facOff < 0 ? -1 : Bytes.u8(b, idx + facOff), Arrays.copyOfRange(b, start, end)));
             if (idx + (long) len > bufLen) {
-                problems.add(Unreadable.of(Unreadable.LOG, "log_buf", String.format("log_buf record at index %d runs past the buffer's end: stopped", idx)));
+                problems.add(Unreadable.of(Unreadable.LOG, "log_buf", Fmt.format("log_buf record at index %d runs past the buffer's end: stopped", idx)));
                 break;
             }
             idx += len;

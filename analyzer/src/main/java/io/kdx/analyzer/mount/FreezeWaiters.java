@@ -1,5 +1,6 @@
 package io.kdx.analyzer.mount;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.MemoryFault;
@@ -48,8 +49,8 @@ public final class FreezeWaiters {
                         cut(sb, name + ".rw_sem.wait_list", head, rwsemWaitList(k, head, name + ".rw_sem.wait_list", sem, i + 1, out), problems);
                     }
                 } catch (MemoryFault f) {
-                    problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .%s", sb, name), f,
-                            String.format("super_block 0x%x: %s unreadable: %s", sb, name, f.getMessage())));
+                    problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, Fmt.format("super_block 0x%x .%s", sb, name), f,
+                            Fmt.format("super_block 0x%x: %s unreadable: %s", sb, name, f.getMessage())));
                 }
             }
         }
@@ -59,8 +60,8 @@ public final class FreezeWaiters {
             try {
                 cut(sb, q, head, waitQueue(k, head, q, 0, -1, out), problems);
             } catch (MemoryFault f) {
-                problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .%s", sb, q), f,
-                        String.format("super_block 0x%x: %s unreadable: %s", sb, q, f.getMessage())));
+                problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, Fmt.format("super_block 0x%x .%s", sb, q), f,
+                        Fmt.format("super_block 0x%x: %s unreadable: %s", sb, q, f.getMessage())));
             }
         }
         return out;
@@ -77,8 +78,8 @@ public final class FreezeWaiters {
     /** A wait list walked only in part is said with the fault that cut it (its waiters up to there are kept). */
     private static void cut(long sb, String queue, long head, KernelLists.Walk w, List<Unreadable> problems) {
         if (w.complete()) return;
-        problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .%s", sb, queue), w,
-                String.format("super_block 0x%x: %s unreadable: 0x%016x: wait list walked in part (%d entries): %s", sb, queue, head,
+        problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, Fmt.format("super_block 0x%x .%s", sb, queue), w,
+                Fmt.format("super_block 0x%x: %s unreadable: 0x%016x: wait list walked in part (%d entries): %s", sb, queue, head,
                         w.visited(), w.note())));
     }
 

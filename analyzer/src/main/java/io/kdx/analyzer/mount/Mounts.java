@@ -1,5 +1,6 @@
 package io.kdx.analyzer.mount;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.MemoryFault;
@@ -36,8 +37,8 @@ public final class Mounts {
             try {
                 for (long m : mountsOf(k, ns, problems)) out.add(describe(k, freeze, ns, m, problems));
             } catch (MemoryFault f) {
-                problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("mount list of namespace 0x%x", ns), f,
-                        String.format("mount namespace 0x%x: mount list unreadable: %s", ns, f.getMessage())));
+                problems.add(Unreadable.of(Unreadable.MOUNT_LIST, Fmt.format("mount list of namespace 0x%x", ns), f,
+                        Fmt.format("mount namespace 0x%x: mount list unreadable: %s", ns, f.getMessage())));
             }
         }
         return new Result(out, problems);
@@ -62,8 +63,8 @@ public final class Mounts {
                     if (ns != 0) out.add(ns);
                 }
             } catch (MemoryFault f) {
-                problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("task_struct 0x%x .nsproxy->mnt_ns", t), f,
-                        String.format("task 0x%x: its mount namespace unreadable (%s)", t, f.getMessage())));
+                problems.add(Unreadable.of(Unreadable.MOUNT_LIST, Fmt.format("task_struct 0x%x .nsproxy->mnt_ns", t), f,
+                        Fmt.format("task 0x%x: its mount namespace unreadable (%s)", t, f.getMessage())));
             }
             return true;
         };
@@ -71,7 +72,7 @@ public final class Mounts {
         KernelLists.Walk w = KernelLists.listForEach(k, init + tasksOff, tasksOff, MAX_TASKS, visit);
         if (!w.complete()) {
             problems.add(Unreadable.of(Unreadable.MOUNT_LIST, "init_task.tasks", w,
-                    String.format("task list broken after %d tasks (%s): namespaces of later tasks not seen", w.visited(), w.note())));
+                    Fmt.format("task list broken after %d tasks (%s): namespaces of later tasks not seen", w.visited(), w.note())));
         }
         return out;
     }
@@ -90,8 +91,8 @@ public final class Mounts {
             w = KernelLists.rbForEach(k, ns + k.offsetOf("mnt_namespace", "mounts"), k.offsetOf("mount", "mnt_node"), MAX_MOUNTS, m -> out.add(m));
         }
         if (!w.complete()) {
-            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("mount list of namespace 0x%x", ns), w,
-                    String.format("mount namespace 0x%x: mount list: %s", ns, w.note())));
+            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, Fmt.format("mount list of namespace 0x%x", ns), w,
+                    Fmt.format("mount namespace 0x%x: mount list: %s", ns, w.note())));
         }
         return out;
     }
@@ -112,7 +113,7 @@ public final class Mounts {
             path = mountpoint(k, m);
         } catch (MemoryFault f) {
             why = f.getMessage();
-            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, String.format("mount 0x%x", m), f, String.format("mount 0x%x: %s", m, why)));
+            problems.add(Unreadable.of(Unreadable.MOUNT_LIST, Fmt.format("mount 0x%x", m), f, Fmt.format("mount 0x%x: %s", m, why)));
         }
         return new MountInfo(m, sb, ns, id, fstype, device, path, frozen, frozen < 0 ? null : freeze.name(frozen), why);
     }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.stack;
 
+import io.kdx.analyzer.text.Fmt;
 /**
  * One frame of a kernel stack.
  *
@@ -19,7 +20,7 @@ public record Frame(int level, long sp, long address, String function, long offs
 
     /** function+0xoff, or the bare address when no symbol is known. */
     public String symbolic() {
-        if (function == null) return String.format("0x%x", address);
+        if (function == null) return Fmt.format("0x%x", address);
         return function + "+0x" + Long.toHexString(offset) + (module != null ? " [" + module + "]" : "");
     }
 }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.stack;
 
+import io.kdx.analyzer.text.Fmt;
 import static io.kdx.symbols.OrcRow.*;
 
 import io.kdx.analyzer.kernel.Kernel;
@@ -81,7 +82,7 @@ final class OrcWalk {
             sp = cpuRegs[X86_64.SP];
             bp = cpuRegs[X86_64.BP];
             if ((cpuRegs[X86_64.CS] & 3) == 3) {
-                end(String.format("CPU %d is in user mode (ip %016x)", task.cpu(), ip));
+                end(Fmt.format("CPU %d is in user mode (ip %016x)", task.cpu(), ip));
                 return;
             }
             signal = true;
@@ -102,7 +103,7 @@ final class OrcWalk {
                 return;
             }
             if (stacks.find(saved) != 0) {
-                end(String.format("saved stack pointer %016x is outside the task's stack [%016x, %016x)", saved,
+                end(Fmt.format("saved stack pointer %016x is outside the task's stack [%016x, %016x)", saved,
                         stacks.lo[0], stacks.hi[0]));
                 return;
             }
@@ -122,7 +123,7 @@ final class OrcWalk {
         }
         int stack = stacks.find(sp);
         if (stack < 0) {
-            end(String.format("stack pointer %016x is on none of the task's stacks", sp));
+            end(Fmt.format("stack pointer %016x is on none of the task's stacks", sp));
             return;
         }
         while (frames.size() < Unwinder.MAX_FRAMES) {
@@ -132,7 +133,7 @@ final class OrcWalk {
             }
             add(sym.frame(frames.size(), shownSp, ip, how, !signal));
             if (!sym.isText(ip)) {
-                scan(String.format("%016x is not kernel text", ip));
+                scan(Fmt.format("%016x is not kernel text", ip));
                 return;
             }
             long lookupIp = signal ? ip : ip - 1;
@@ -200,7 +201,7 @@ final class OrcWalk {
                         nip = k.readPointer(cfa + PT_IP);
                         nsp = k.readPointer(cfa + PT_SP);
                         if ((k.readPointer(cfa + PT_CS) & 3) == 3) {
-                            end(String.format("user mode (pt_regs at %016x, ip %016x)", cfa, nip));
+                            end(Fmt.format("user mode (pt_regs at %016x, ip %016x)", cfa, nip));
                             return;
                         }
                         nRegsAt = cfa;
@@ -213,7 +214,7 @@ final class OrcWalk {
                         nip = k.readPointer(cfa + IRET_IP);
                         nsp = k.readPointer(cfa + IRET_SP);
                         if ((k.readPointer(cfa + IRET_CS) & 3) == 3) {
-                            end(String.format("user mode (iret frame at %016x, ip %016x)", cfa, nip));
+                            end(Fmt.format("user mode (iret frame at %016x, ip %016x)", cfa, nip));
                             return;
                         }
                         nRegsAt = cfa - PT_IP;
@@ -241,11 +242,11 @@ final class OrcWalk {
             }
             int nstack = stacks.find(nsp);
             if (nstack < 0) {
-                end(String.format("caller's stack pointer %016x is on none of the task's stacks (after %s)", nsp, hex(ip)));
+                end(Fmt.format("caller's stack pointer %016x is on none of the task's stacks (after %s)", nsp, hex(ip)));
                 return;
             }
             if (nstack == stack && Long.compareUnsigned(nsp, sp) <= 0) {
-                end(String.format("stack pointer does not rise (%016x after %016x at %s)", nsp, sp, hex(ip)));
+                end(Fmt.format("stack pointer does not rise (%016x after %016x at %s)", nsp, sp, hex(ip)));
                 return;
             }
             stack = nstack;
@@ -327,6 +328,6 @@ final class OrcWalk {
 
     private String hex(long a) {
         Frame f = sym.frame(0, 0, a, "", false);
-        return f.function() != null ? f.symbolic() : String.format("%016x", a);
+        return f.function() != null ? f.symbolic() : Fmt.format("%016x", a);
     }
 }

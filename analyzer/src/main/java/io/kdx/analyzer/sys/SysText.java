@@ -1,5 +1,6 @@
 package io.kdx.analyzer.sys;
 
+import io.kdx.analyzer.text.Fmt;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,7 +23,7 @@ public final class SysText {
         m.put("CPUS", s.cpus() + (s.cpusOffline() > 0 ? " [OFFLINE: " + s.cpusOffline() + "]" : ""));
         m.put("DATE", date(s.dateSeconds()));
         m.put("UPTIME", uptime(s.uptimeSeconds()));
-        m.put("LOAD AVERAGE", l[0] < 0 ? "(unknown)" : String.format(Locale.ROOT, "%.2f, %.2f, %.2f", l[0], l[1], l[2]));
+        m.put("LOAD AVERAGE", l[0] < 0 ? "(unknown)" : Fmt.format("%.2f, %.2f, %.2f", l[0], l[1], l[2]));
         m.put("TASKS", String.valueOf(s.tasks()));
         m.put("NODENAME", known(s.nodename()));
         m.put("RELEASE", known(s.release()));
@@ -40,7 +41,7 @@ public final class SysText {
 
     public static String render(SysInfo s) {
         StringBuilder b = new StringBuilder();
-        for (var e : fields(s).entrySet()) b.append(String.format("%12s: %s%n", e.getKey(), e.getValue()));
+        for (var e : fields(s).entrySet()) b.append(Fmt.format("%12s: %s%n", e.getKey(), e.getValue()));
         return b.toString();
     }
 
@@ -52,7 +53,7 @@ public final class SysText {
     public static String uptime(long secs) {
         if (secs < 0) return "(unknown)";
         long d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60, s = secs % 60;
-        String hms = String.format("%02d:%02d:%02d", h, m, s);
+        String hms = Fmt.format("%02d:%02d:%02d", h, m, s);
         return d == 0 ? hms : d + (d == 1 ? " day, " : " days, ") + hms;
     }
 
@@ -65,7 +66,7 @@ public final class SysText {
             v /= 1024;
             unit = "GB";
         }
-        String n = String.format(Locale.ROOT, "%.1f", v);
+        String n = Fmt.format("%.1f", v);
         if (n.endsWith(".0")) n = n.substring(0, n.length() - 2);
         return n + " " + unit;
     }

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.tasks;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.LongSet;
@@ -60,8 +61,8 @@ final class TaskRecovery {
             xaEntry(k, head, 0, slotsOff, new LongSet(), budget, note, pid -> {
                 KernelLists.Walk w = KernelLists.hlistForEach(k, pid + tasksOff, linkOff, 16, visit);
                 if (!w.complete() && note[0] == null) {
-                    note[0] = Unreadable.of(Unreadable.TASK_LIST, String.format("pid 0x%x .tasks[PIDTYPE_PID]", pid), w,
-                            String.format("struct pid 0x%x: tasks %s", pid, w.note()));
+                    note[0] = Unreadable.of(Unreadable.TASK_LIST, Fmt.format("pid 0x%x .tasks[PIDTYPE_PID]", pid), w,
+                            Fmt.format("struct pid 0x%x: tasks %s", pid, w.note()));
                 }
                 return true;
             });
@@ -86,8 +87,8 @@ final class TaskRecovery {
         long node = entry - 2;
         if (depth >= XA_MAX_DEPTH || !seen.add(node)) {
             if (note[0] == null) {
-                note[0] = Unreadable.of(Unreadable.TASK_LIST, String.format("xa_node 0x%x", node),
-                        String.format("xa_node 0x%x: deeper than %d levels or reached twice", node, XA_MAX_DEPTH));
+                note[0] = Unreadable.of(Unreadable.TASK_LIST, Fmt.format("xa_node 0x%x", node),
+                        Fmt.format("xa_node 0x%x: deeper than %d levels or reached twice", node, XA_MAX_DEPTH));
             }
             return;
         }
@@ -97,8 +98,8 @@ final class TaskRecovery {
                 e = k.readPointer(node + slotsOff + 8L * i);
             } catch (MemoryFault f) {
                 if (note[0] == null) {
-                    note[0] = Unreadable.of(Unreadable.TASK_LIST, String.format("xa_node 0x%x .slots[%d]", node, i), f,
-                            String.format("xa_node 0x%x unreadable: %s", node, f.getMessage()));
+                    note[0] = Unreadable.of(Unreadable.TASK_LIST, Fmt.format("xa_node 0x%x .slots[%d]", node, i), f,
+                            Fmt.format("xa_node 0x%x unreadable: %s", node, f.getMessage()));
                 }
                 return;
             }
@@ -198,16 +199,16 @@ final class TaskRecovery {
                             long t = k.readPointer(a);
                             if (t != 0) visit.test(t);
                         } catch (MemoryFault f) {
-                            problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, String.format("super_block 0x%x .s_writers.rw_sem[%d].writer", sb, i), f,
-                                    String.format("super_block 0x%x: s_writers.rw_sem[%d].writer unreadable: %s", sb, i, f.getMessage())));
+                            problems.add(Unreadable.of(Unreadable.WAIT_QUEUE, Fmt.format("super_block 0x%x .s_writers.rw_sem[%d].writer", sb, i), f,
+                                    Fmt.format("super_block 0x%x: s_writers.rw_sem[%d].writer unreadable: %s", sb, i, f.getMessage())));
                         }
                     }
                     if (locks != null) {
                         LockWait.Queue q = LockWait.waiters(k, locks, LockWait.Type.RWSEM_READ, sb + umount);
                         for (LockWait.Waiter x : q.waiters()) if (x.task() != 0) visit.test(x.task());
                         if (q.note() != null) {
-                            problems.add(Unreadable.of(Unreadable.LOCK, String.format("super_block 0x%x .s_umount", sb),
-                                    String.format("super_block 0x%x: s_umount waiters: %s", sb, q.note())));
+                            problems.add(Unreadable.of(Unreadable.LOCK, Fmt.format("super_block 0x%x .s_umount", sb),
+                                    Fmt.format("super_block 0x%x: s_umount waiters: %s", sb, q.note())));
                         }
                     }
                     return true;

@@ -1,5 +1,6 @@
 package io.kdx.analyzer.tasks;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.KernelLists;
 import io.kdx.analyzer.kernel.LongSet;
@@ -93,8 +94,8 @@ public final class Tasks {
                 return true;
             });
             if (!tw.complete()) {
-                notes.add(Unreadable.of(Unreadable.TASK_LIST, String.format("thread list of task_struct 0x%x", leader), tw,
-                        String.format("threads of task 0x%016x: %s", leader, tw.note())));
+                notes.add(Unreadable.of(Unreadable.TASK_LIST, Fmt.format("thread list of task_struct 0x%x", leader), tw,
+                        Fmt.format("threads of task 0x%016x: %s", leader, tw.note())));
             }
             return true;
         });
@@ -108,8 +109,8 @@ public final class Tasks {
             try {
                 out.add(read(k, l, cpus, t, totalRamPages, pending));
             } catch (MemoryFault f) {
-                notes.add(Unreadable.of(Unreadable.TASK_LIST, String.format("task_struct 0x%x", t), f,
-                        String.format("task 0x%016x unreadable: %s", t, f.getMessage())));
+                notes.add(Unreadable.of(Unreadable.TASK_LIST, Fmt.format("task_struct 0x%x", t), f,
+                        Fmt.format("task 0x%016x unreadable: %s", t, f.getMessage())));
             }
         }
         checkCpus(cpus, seen, notes);
@@ -147,7 +148,7 @@ public final class Tasks {
             return true;
         });
         int byWq = order.size() - before - byIdr - byRq;
-        notes.add(Unreadable.of(Unreadable.TASK_LIST, INIT_TASKS, String.format("tasks recovered past the broken task list: %d by the"
+        notes.add(Unreadable.of(Unreadable.TASK_LIST, INIT_TASKS, Fmt.format("tasks recovered past the broken task list: %d by the"
                 + " init pid namespace's IDR, %d by the runqueues, %d by the wait queues (found_by says which)", byIdr, byRq, byWq)));
         if (idr != null) notes.add(idr.withText("the pid IDR could not be read in full: " + idr.text()));
         if (rq != null) notes.add(rq.withText("the runqueues could not be read in full: " + rq.text()));
@@ -164,7 +165,7 @@ public final class Tasks {
             long cur = cpus.current()[c];
             String what = "current task of CPU " + c;
             if (cur == 0) notes.add(Unreadable.of(Unreadable.RUNQUEUE, what, what + " unreadable: the per-CPU current_task is 0"));
-            else if (!seen.contains(cur)) notes.add(Unreadable.of(Unreadable.RUNQUEUE, what, String.format("%s unreadable: 0x%x is not a task kdx found", what, cur)));
+            else if (!seen.contains(cur)) notes.add(Unreadable.of(Unreadable.RUNQUEUE, what, Fmt.format("%s unreadable: 0x%x is not a task kdx found", what, cur)));
         }
     }
 
@@ -237,8 +238,8 @@ public final class Tasks {
                 ppid = k.readU32(parent + l.tgid);
             } catch (MemoryFault f) {
                 ppid = -1;
-                unknown.put("ppid", Unreadable.of(Unreadable.TASK, String.format("task_struct 0x%x .tgid (real_parent of 0x%x)", parent, t), f,
-                        String.format("real_parent 0x%x unreadable: %s", parent, f.getMessage())));
+                unknown.put("ppid", Unreadable.of(Unreadable.TASK, Fmt.format("task_struct 0x%x .tgid (real_parent of 0x%x)", parent, t), f,
+                        Fmt.format("real_parent 0x%x unreadable: %s", parent, f.getMessage())));
             }
         }
         String comm = k.readCString(t + l.comm, 16);
@@ -255,15 +256,15 @@ public final class Tasks {
             if (l.mmRssStat < 0) {
                 unknown.put("rss", gap("no mm_struct.rss_stat in the symbols"));
             } else if (pending.containsKey(mm) && pending.get(mm) == null) {
-                unknown.put("rss", Unreadable.of(Unreadable.TASK, String.format("mm_struct 0x%x .rss_stat", mm),
-                        String.format("mm 0x%x: a thread's pending rss_stat counts are unreadable", mm)));
+                unknown.put("rss", Unreadable.of(Unreadable.TASK, Fmt.format("mm_struct 0x%x .rss_stat", mm),
+                        Fmt.format("mm 0x%x: a thread's pending rss_stat counts are unreadable", mm)));
             } else {
                 try {
                     Long p = pending.get(mm);
                     rssKiB = Math.max(0, rssPages(k, l, mm) + (p == null ? 0 : p)) * kib;
                 } catch (MemoryFault f) {
-                    unknown.put("rss", Unreadable.of(Unreadable.TASK, String.format("mm_struct 0x%x .rss_stat", mm), f,
-                            String.format("mm 0x%x rss_stat unreadable: %s", mm, f.getMessage())));
+                    unknown.put("rss", Unreadable.of(Unreadable.TASK, Fmt.format("mm_struct 0x%x .rss_stat", mm), f,
+                            Fmt.format("mm 0x%x rss_stat unreadable: %s", mm, f.getMessage())));
                 }
             }
             if (l.mmTotalVm < 0) {
@@ -272,8 +273,8 @@ public final class Tasks {
                 try {
                     vszKiB = k.readU64(mm + l.mmTotalVm) * kib;
                 } catch (MemoryFault f) {
-                    unknown.put("vsz", Unreadable.of(Unreadable.TASK, String.format("mm_struct 0x%x .total_vm", mm), f,
-                            String.format("mm 0x%x total_vm unreadable: %s", mm, f.getMessage())));
+                    unknown.put("vsz", Unreadable.of(Unreadable.TASK, Fmt.format("mm_struct 0x%x .total_vm", mm), f,
+                            Fmt.format("mm 0x%x total_vm unreadable: %s", mm, f.getMessage())));
                 }
             }
         }

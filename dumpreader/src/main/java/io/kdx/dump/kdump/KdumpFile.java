@@ -82,7 +82,7 @@ final class KdumpFile {
         }
         if (min == Long.MAX_VALUE || min == descEnd || min == descEnd + pageSize) return null;
         long implied = (min - h.descriptorOffset()) / DESC_SIZE;
-        return String.format("%s: the dumpable bitmap counts %d pages, but the page descriptors %s (page data starts at "
+        return String.format((java.util.Locale) null, "%s: the dumpable bitmap counts %d pages, but the page descriptors %s (page data starts at "
                 + "offset %d, not %d): the bitmap is damaged, and pages may read as other pages' bytes",
                 path(), nDesc, min < descEnd ? "end sooner, about " + implied + " of them" : "run on, about " + implied + " of them",
                 min, descEnd);

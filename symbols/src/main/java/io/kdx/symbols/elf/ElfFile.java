@@ -175,7 +175,7 @@ public final class ElfFile implements AutoCloseable {
                 if (desc + descsz > end || next <= p) break; // the last note's padding may be cut off
                 if (type == NT_GNU_BUILD_ID && namesz == 4 && Bytes.i32(d, name) == 0x00554e47 /* "GNU\0" */) {
                     StringBuilder hex = new StringBuilder();
-                    for (long i = 0; i < descsz; i++) hex.append(String.format("%02x", Bytes.u8(d, desc + i)));
+                    for (long i = 0; i < descsz; i++) hex.append(java.util.HexFormat.of().toHexDigits((byte) Bytes.u8(d, desc + i))); // no Formatter: it costs start-up (#13)
                     return hex.toString();
                 }
                 p = next;

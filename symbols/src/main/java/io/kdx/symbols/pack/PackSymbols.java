@@ -57,7 +57,7 @@ public final class PackSymbols implements KernelSymbols {
         if (version >= PackFormat.CHECKSUMMED) {
             long want = Bytes.u64(map, PackFormat.CHECKSUM_OFFSET), got = PackFormat.checksum(map);
             if (want != got) {
-                throw new SymbolsException(path, String.format("damaged symbol pack: checksum 0x%08x, the header says 0x%08x;"
+                throw new SymbolsException(path, String.format((java.util.Locale) null, "damaged symbol pack: checksum 0x%08x, the header says 0x%08x;"
                         + " rebuild it with `kdx symbols pack`", got, want));
             }
         }
