@@ -39,10 +39,7 @@ final class SymbolSources {
      */
     static KernelSymbols openVmlinux(Path path) throws SymbolsException {
         if (!io.kdx.symbols.pack.PackCache.enabled()) return VmlinuxSymbols.open(path, true);
-        String buildId;
-        try (io.kdx.symbols.elf.ElfFile elf = io.kdx.symbols.elf.ElfFile.open(path)) {
-            buildId = elf.buildId();
-        }
+        String buildId = io.kdx.symbols.elf.ElfFile.readBuildId(path);
         Path cached = buildId == null ? null : io.kdx.symbols.pack.PackCache.find(buildId, null);
         if (cached != null) {
             try {

@@ -184,6 +184,64 @@ public final class ElfFile implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The GNU build-id of the ELF file at {@code path}, read with a few positional reads of its headers
+     * and note sections, without mapping it; null when it has none or is not a 64-bit little-endian ELF.
+     * A warm start with a cached pack needs only this of a 590 MB vmlinux: mapping it, building its
+     * section list and unmapping it (a shared arena's close) cost 5 to 12 ms of a 0.12 s `kdx analyze`.
+     */
+    public static String readBuildId(Path path) throws SymbolsException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            java.nio.ByteBuffer h = read(ch, 0, 64, size);
+            if (h == null || h.getInt(0) != 0x464c457f || h.get(4) != 2 || h.get(5) != 1) return null;
+            long shoff = h.getLong(40);
+            int shentsize = Short.toUnsignedInt(h.getShort(58));
+            long shnum = Short.toUnsignedInt(h.getShort(60));
+            if (shoff <= 0 || shentsize < 64) return null;
+            if (shnum == 0) { // SHN_UNDEF's sh_size holds the real count
+                java.nio.ByteBuffer first = read(ch, shoff, 64, size);
+                if (first == null) return null;
+                shnum = first.getLong(32);
+            }
+            if (shnum <= 0 || shnum > 65536 * 16) return null;
+            java.nio.ByteBuffer sh = read(ch, shoff, shnum * shentsize, size);
+            if (sh == null) return null;
+            for (int i = 0; i < shnum; i++) {
+                int e = i * shentsize;
+                if (sh.getInt(e + 4) != 7 /* SHT_NOTE */) continue;
+                long off = sh.getLong(e + 24), len = sh.getLong(e + 32);
+                if (len <= 0 || len > 1 << 20) continue;
+                java.nio.ByteBuffer d = read(ch, off, len, size);
+                if (d == null) continue;
+                for (int p = 0; p + 12 <= len; ) {
+                    long namesz = Integer.toUnsignedLong(d.getInt(p)), descsz = Integer.toUnsignedLong(d.getInt(p + 4));
+                    long name = p + 12, desc = name + ((namesz + 3) & ~3L), next = desc + ((descsz + 3) & ~3L);
+                    if (desc + descsz > len || next <= p) break;
+                    if (d.getInt(p + 8) == NT_GNU_BUILD_ID && namesz == 4 && d.getInt((int) name) == 0x00554e47 /* "GNU\0" */) {
+                        byte[] id = new byte[(int) descsz];
+                        d.get((int) desc, id);
+                        return java.util.HexFormat.of().formatHex(id);
+                    }
+                    p = (int) next;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new SymbolsException(path, "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** {@code len} bytes at {@code off}, little-endian, or null when they lie past the end. */
+    private static java.nio.ByteBuffer read(FileChannel ch, long off, long len, long size) throws IOException {
+        if (off < 0 || len < 0 || len > Integer.MAX_VALUE || off > size - len) return null;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            if (ch.read(b, off + b.position()) < 0) return null;
+        }
+        return b.clear();
+    }
+
     static String ascii(byte[] b) {
         return new String(b, StandardCharsets.US_ASCII);
     }

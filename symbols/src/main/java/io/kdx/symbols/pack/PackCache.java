@@ -38,36 +38,34 @@ public final class PackCache {
     public static Path find(String buildId, String release) {
         Path dir = dirFor(buildId);
         if (dir == null || !Files.isDirectory(dir)) return null;
-        removeStaleTemporaries(dir);
-        if (release != null) {
-            Path p = dir.resolve(fileName(release));
-            if (Files.isRegularFile(p)) return p;
-        }
-        // loops over a DirectoryStream rather than a Files.list stream: this runs at every warm start, and the
+        Path named = release == null ? null : dir.resolve(fileName(release)), found = null;
+        // one pass over the directory: it finds the pack and drops writers' stale temporaries. A
+        // DirectoryStream loop rather than a Files.list stream: this runs at every warm start, and the
         // stream's lambdas are spun at run time there (the AOT cache's training reads no pack)
         Path first = null;
+        long hourAgo = System.currentTimeMillis() - 3_600_000;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                if (f.getFileName().toString().endsWith(PackSymbols.EXTENSION) && (first == null || f.compareTo(first) < 0)) first = f;
+                String n = f.getFileName().toString();
+                if (n.endsWith(PackSymbols.EXTENSION)) {
+                    if (f.equals(named)) found = f; // the pack of that release: the answer
+                    if (first == null || f.compareTo(first) < 0) first = f;
+                } else if (n.startsWith(".kdxsym-") && n.endsWith(".tmp")) {
+                    removeIfStale(f, hourAgo);
+                }
             }
         } catch (java.io.IOException e) {
             return null;
         }
-        return first;
+        return found != null ? found : first;
     }
 
-    /** Temporary files of writers that died (a JVM that exited mid-write) older than an hour. */
-    private static void removeStaleTemporaries(Path dir) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            long hourAgo = System.currentTimeMillis() - 3_600_000;
-            for (Path f : files) {
-                String n = f.getFileName().toString();
-                if (n.startsWith(".kdxsym-") && n.endsWith(".tmp") && Files.getLastModifiedTime(f).toMillis() < hourAgo) {
-                    Files.deleteIfExists(f);
-                }
-            }
+    /** A temporary file of a writer that died (a JVM that exited mid-write) older than an hour. */
+    private static void removeIfStale(Path f, long hourAgo) {
+        try {
+            if (Files.getLastModifiedTime(f).toMillis() < hourAgo) Files.deleteIfExists(f);
         } catch (java.io.IOException e) {
-            // leave them; they cost only disk space
+            // leave it; it costs only disk space
         }
     }
 
