@@ -23,6 +23,23 @@ public abstract class KernelCommand extends DumpCommand {
     /** -Dkdx.trace=true (KDX_JAVA_OPTS): where a command's time went, on stderr. */
     private static final boolean TRACE = Boolean.getBoolean("kdx.trace");
 
+    /** -s PATH being opened beside the dump (see {@link SymbolsPrefetch}); null when it is not. */
+    private SymbolsPrefetch prefetch;
+
+    @Override
+    public Integer call() throws Exception {
+        // Outside a `kdx run` session, a -s file opens on a second thread while the dump opens.
+        if (symbolsPath != null && !dumpSymbols && Session.current(dumpPath) == null && Files.isRegularFile(symbolsPath)
+                && Runtime.getRuntime().availableProcessors() > 1) {
+            prefetch = SymbolsPrefetch.start(symbolsPath);
+        }
+        try {
+            return super.call();
+        } finally {
+            if (prefetch != null) prefetch.abandon();
+        }
+    }
+
     @Override
     protected final int run(Dump dump) throws Exception {
         Session session = Session.current(dumpPath);
@@ -70,7 +87,20 @@ public abstract class KernelCommand extends DumpCommand {
      * another build are refused in one line.
      */
     protected KernelSymbols openSymbols(Dump dump) throws SymbolsException {
-        KernelSymbols k = dumpSymbols ? DumpIdentity.fromDump(dump) : symbolsFor(dump, symbolsPath);
+        KernelSymbols k;
+        if (dumpSymbols) {
+            k = DumpIdentity.fromDump(dump);
+        } else if (prefetch != null && prefetch.path().equals(symbolsPath)) {
+            k = prefetch.take();
+            try {
+                SymbolLocator.checkMatch(k, DumpIdentity.buildId(dump), DumpIdentity.release(dump), null);
+            } catch (SymbolsException e) {
+                k.close();
+                throw e;
+            }
+        } else {
+            k = symbolsFor(dump, symbolsPath);
+        }
         String line = "kdx: symbols: " + DumpIdentity.describe(k);
         Session session = Session.current(dumpPath);
         if (session == null || session.firstTime(line)) System.err.println(line);
