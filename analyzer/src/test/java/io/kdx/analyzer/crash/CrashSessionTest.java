@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashSessionTest {
     static final Path SAMPLE = Path.of("../fixtures/sample").toAbsolutePath().normalize();
+    /** The sample's kernel release as the guest recorded it (truth/uname.txt: uname -a's third field). */
+    static String release;
     static Dump dump;
     static KernelSymbols symbols;
     static Kernel kernel;
@@ -38,6 +40,7 @@ class CrashSessionTest {
 
     @BeforeAll
     static void open() throws Exception {
+        release = Files.readString(SAMPLE.resolve("truth/uname.txt")).strip().split("\\s+")[2];
         dump = Dump.open(SAMPLE.resolve("frozen-audit.kdump"));
         Path pack; // the sample's pack where it ships one; else the symbols kdx finds for the dump, as kdx crash does
         try (Stream<Path> s = Files.list(SAMPLE)) {
@@ -71,11 +74,11 @@ class CrashSessionTest {
         Run r = run("cd " + dir + "\nsys > sys.txt\nsys >> sys.txt\nsys | grep RELEASE\nlog | wc -l\n", false);
         assertEquals("", r.err());
         String sys = Files.readString(dir.resolve("sys.txt"));
-        assertTrue(sys.contains("     RELEASE: 6.1.0-56-cloud-amd64\n"), sys);
+        assertTrue(sys.contains("     RELEASE: " + release + "\n"), sys);
         assertEquals(2, sys.split("RELEASE").length - 1, "appended");
         String[] lines = r.out().split("\n");
         assertEquals("Working directory " + dir + ".", lines[0]);
-        assertEquals("     RELEASE: 6.1.0-56-cloud-amd64", lines[1]);
+        assertEquals("     RELEASE: " + release, lines[1]);
         int logLines = Integer.parseInt(lines[2].strip());
         assertTrue(logLines > 100, r.out());
     }
@@ -102,7 +105,7 @@ class CrashSessionTest {
     /** The fallback for dumps without VMCOREINFO: the release of the linux_banner found in memory. */
     @Test
     void releaseFromTheBannerInMemory() {
-        assertEquals("6.1.0-56-cloud-amd64", DumpRelease.bannerRelease(dump));
+        assertEquals(release, DumpRelease.bannerRelease(dump));
         assertEquals(dump.vmcoreinfo().osRelease(), DumpRelease.bannerRelease(dump));
     }
 

@@ -17,7 +17,7 @@ final class Corpus {
     static final int PAGE = 4096;
 
     static Path realElf() {
-        Path p = Paths.get(System.getProperty("user.home"), ".cache/kdx/fixtures/6.1.0-56-cloud-amd64/frozen-audit/dumps/qemu.elf");
+        Path p = Paths.get(System.getProperty("user.home"), ".cache/kdx/fixtures/6.1.0-57-cloud-amd64/frozen-audit/dumps/qemu.elf");
         return Files.isRegularFile(p) ? p : null;
     }
 

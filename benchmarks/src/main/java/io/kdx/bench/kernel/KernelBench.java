@@ -44,7 +44,7 @@ public class KernelBench {
     @Setup(Level.Trial)
     public void setup() throws Exception {
         Path dir = Path.of(System.getProperty("kdx.fixtures",
-                System.getProperty("user.home") + "/.cache/kdx/fixtures/6.1.0-56-cloud-amd64/frozen-audit"));
+                System.getProperty("user.home") + "/.cache/kdx/fixtures/6.1.0-57-cloud-amd64/frozen-audit"));
         Path file = dir.resolve("dumps").resolve(dumpFile);
         if (!Files.isRegularFile(file)) throw new IllegalStateException("missing fixture " + file + " (fixtures/generate.sh)");
         symbols = KernelSymbols.open(dir.resolve("vmlinux"));

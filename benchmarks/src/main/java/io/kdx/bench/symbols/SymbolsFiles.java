@@ -12,7 +12,7 @@ public final class SymbolsFiles {
     private SymbolsFiles() {}
 
     public static Path vmlinux() {
-        String k = "6.1.0-56-cloud-amd64";
+        String k = "6.1.0-57-cloud-amd64";
         Path p = Path.of(System.getProperty("kdx.vmlinux",
                 System.getProperty("user.home") + "/.cache/kdx/kernels/" + k + "/usr/lib/debug/boot/vmlinux-" + k));
         if (!Files.isRegularFile(p)) throw new IllegalStateException("missing vmlinux " + p);
