@@ -48,14 +48,18 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int rc = execute(args);
-        if (args.length > 0 && (args[0].equals("crash") || args[0].equals("shell"))) System.exit(rc); // JLine's hook restores the terminal
-        // Every other command has joined its threads and closed its files by now, and registers no
-        // shutdown hook. Runtime.exit's first step looks up a System.Logger to log the exit (JDK 17+), which
-        // starts the platform's logging back end: about 8 ms of CPU, a twentieth of a `kdx analyze` (a
-        // trivial class with the AOT cache: 36.6 ms with System.exit, 29.2 with halt, 31 alternating runs).
-        System.out.flush();
-        System.err.flush();
-        Runtime.getRuntime().halt(rc);
+        if (Boolean.getBoolean("kdx.halt") && !(args.length > 0 && (args[0].equals("crash") || args[0].equals("shell")))) {
+            // Set by the launcher when it adds no JVM options of the user's (KDX_JAVA_OPTS: a flight recording or an
+            // agent may need the shutdown hooks that halt skips); crash and shell keep them (JLine restores the terminal).
+            // Every other command has joined its threads and closed its files by now, and registers no shutdown
+            // hook. Runtime.exit's first step looks up a System.Logger to log the exit (JDK 17+), which starts the
+            // platform's logging back end: about 8 ms of CPU, a twentieth of a `kdx analyze` (a trivial class with
+            // the AOT cache: 36.6 ms with System.exit, 29.2 with halt, 31 alternating runs).
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(rc);
+        }
+        System.exit(rc);
     }
 
     /** The whole command line, every subcommand added (for help and for unknown commands). */
