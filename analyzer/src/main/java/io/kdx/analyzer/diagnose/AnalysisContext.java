@@ -9,6 +9,8 @@ import io.kdx.analyzer.kernel.MissingTypeException;
 import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.log.KernelLog;
 import io.kdx.analyzer.log.KernelLogs;
+import io.kdx.analyzer.mount.FreezeLevel;
+import io.kdx.analyzer.mount.Mounts;
 import io.kdx.analyzer.stack.Backtrace;
 import io.kdx.analyzer.stack.Frame;
 import io.kdx.analyzer.stack.Unwinder;
@@ -41,6 +43,24 @@ public final class AnalysisContext {
     private final List<Finding> found = new ArrayList<>();
     private final java.util.Set<Long> stackFaults = new java.util.HashSet<>();
     private AuditState audit;
+    /** The mounts and freeze level, and the audit variables: read beside the task walk (see the constructor). */
+    private final java.util.concurrent.FutureTask<MountsRead> mountsRead;
+    private final java.util.concurrent.FutureTask<AuditState> auditRead;
+
+    /**
+     * The freeze level of the kernel's super_blocks and the mount list, or the fault that stopped their reading
+     * (FreezeLevel first, then Mounts.list, as FrozenFilesystemDiagnostic reads them).
+     */
+    public record MountsRead(FreezeLevel freeze, Mounts.Result mounts, RuntimeException fault) {
+        static MountsRead of(Kernel k) {
+            try {
+                FreezeLevel f = FreezeLevel.of(k);
+                return new MountsRead(f, Mounts.list(k), null);
+            } catch (MemoryFault | MissingTypeException e) {
+                return new MountsRead(null, null, e);
+            }
+        }
+    }
 
     AnalysisContext(Kernel k) {
         this(k, null);
@@ -50,13 +70,25 @@ public final class AnalysisContext {
     AnalysisContext(Kernel k, KernelLog givenLog) {
         this.k = k;
         this.unreadable = new ArrayList<>(k.unreadable());
+        this.mountsRead = new java.util.concurrent.FutureTask<>(() -> MountsRead.of(k));
+        this.auditRead = new java.util.concurrent.FutureTask<>(() -> Audit.read(k));
         // The log and the task list are independent reads of one kernel: on a machine of two cores or more
         // the log is read beside the task walk (the kernel model, its page-table and page caches and the type
         // graph are safe to share between threads, as batch and `kdx pages` already share them). About 10 ms
         // of a 0.12 s `kdx analyze` (issue #13). What each read found is added below in the order of a serial run.
-        java.util.concurrent.FutureTask<KernelLog> logRead = givenLog != null || Runtime.getRuntime().availableProcessors() < 2
-                ? null : new java.util.concurrent.FutureTask<>(() -> KernelLogs.read(k));
+        // After the log, that thread reads the mounts with their freeze level and the audit variables, which the
+        // diagnoses consult later (its faults are kept for them to report, as their own reads would have).
+        boolean two = Runtime.getRuntime().availableProcessors() >= 2;
+        java.util.concurrent.FutureTask<KernelLog> logRead = givenLog != null || !two ? null : new java.util.concurrent.FutureTask<>(() -> {
+            try {
+                return KernelLogs.read(k);
+            } finally {
+                mountsRead.run();
+                auditRead.run();
+            }
+        });
         if (logRead != null) Thread.ofPlatform().name("kdx-log").daemon().start(logRead);
+        else if (two) Thread.ofPlatform().name("kdx-mounts").daemon().start(() -> { mountsRead.run(); auditRead.run(); });
         Analyzer.describeDump(k, unreadable);
         Tasks.Result tr;
         Exception taskListFault = null;
@@ -94,8 +126,12 @@ public final class AnalysisContext {
         for (TaskInfo t : dState) stacks.put(t.task(), blocked(t, List.of(), false));
     }
 
-    /** The log read on its own thread; a failure there is thrown here, as a serial read would throw it. */
-    private static KernelLog joined(java.util.concurrent.FutureTask<KernelLog> read) {
+    /**
+     * What {@code read} returns, run here if no other thread has started it; a failure there is thrown here,
+     * as a serial read would throw it.
+     */
+    private static <T> T joined(java.util.concurrent.FutureTask<T> read) {
+        read.run(); // does nothing when it ran, or runs, elsewhere
         boolean interrupted = false;
         try {
             while (true) {
@@ -165,10 +201,15 @@ public final class AnalysisContext {
     /** The audit variables, read on first use (their problems join {@link #unreadable()} then). */
     public AuditState audit() {
         if (audit == null) {
-            audit = Audit.read(k);
+            audit = joined(auditRead);
             unreadable.addAll(audit.unreadable());
         }
         return audit;
+    }
+
+    /** The mounts with the freeze level (read beside the task walk when it could be, else now). */
+    public MountsRead mounts() {
+        return joined(mountsRead);
     }
 
     /** Findings of the diagnoses that ran before, of one kind. */

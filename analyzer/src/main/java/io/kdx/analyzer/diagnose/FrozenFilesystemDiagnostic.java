@@ -47,16 +47,15 @@ final class FrozenFilesystemDiagnostic implements Diagnostic {
         List<Unreadable> unreadable = c.unreadable();
         Map<Long, BlockedTask> stacks = c.stacks();
         List<Finding.FrozenFilesystem> out = new ArrayList<>();
-        Mounts.Result mr;
-        FreezeLevel freeze;
-        try {
-            freeze = FreezeLevel.of(k);
-            mr = Mounts.list(k);
-        } catch (MemoryFault | MissingTypeException e) {
+        AnalysisContext.MountsRead read = c.mounts();
+        if (read.fault() != null) {
+            RuntimeException e = read.fault();
             unreadable.add(Unreadable.of(Unreadable.MOUNT_LIST, null, e, "mounts unreadable, frozen filesystems unknown: " + e.getMessage()));
             c.notAnalyzed("the mounts could not be read (" + e.getMessage() + ")");
             return out;
         }
+        Mounts.Result mr = read.mounts();
+        FreezeLevel freeze = read.freeze();
         unreadable.addAll(mr.unreadable());
         if (mr.mounts().isEmpty()) {
             c.notAnalyzed("no mount could be read" + (mr.problems().isEmpty() ? "" : " (" + mr.problems().getFirst() + ")"));
