@@ -54,9 +54,9 @@ public final class Sys {
         if (online == -2) gaps.add(Unreadable.of(Unreadable.KERNEL, "__cpu_online_mask", "no symbol __cpu_online_mask: the offline CPUs are unknown"));
         if (offline < 0) unknown.put("cpus_offline", gaps.getLast().text());
         long date = -1, uptime = -1;
-        String tkName = k.symbol("tk_core") != 0 ? "tk_core.timekeeper" : "shadow_timekeeper";
+        long tk = 0;
         try {
-            long tk = timekeeper(k);
+            tk = timekeeper(k);
             date = k.readU64(tk + k.offsetOf("timekeeper", "xtime_sec"));
             long shift = k.readU32(tk + k.offsetOf("timekeeper", "tkr_mono.shift"));
             long xnsec = k.readU64(tk + k.offsetOf("timekeeper", "tkr_mono.xtime_nsec")) >>> shift;
@@ -67,6 +67,9 @@ public final class Sys {
             uptime = (monoNs + offsBoot) / 1_000_000_000L;
         } catch (MemoryFault | MissingTypeException e) {
             date = -1;
+            // the record names the timekeeper read: tk_core's (3.17+), else shadow_timekeeper
+            String tkName = tk == 0 ? "tk_core.timekeeper, shadow_timekeeper" : tk == k.symbol("shadow_timekeeper") ? "shadow_timekeeper"
+                    : "tk_core.timekeeper";
             gap(gaps, unknown, Unreadable.of(Unreadable.KERNEL, tkName, e, "timekeeper unreadable (DATE, UPTIME): " + e.getMessage()),
                     "date", "date_seconds", "uptime", "uptime_seconds");
         }
