@@ -2,6 +2,7 @@ package io.kdx.analyzer.cli;
 
 import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.stack.Backtrace;
 import io.kdx.analyzer.stack.Frame;
 import io.kdx.analyzer.stack.Unwinder;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bt", mixinStandardHelpOptions = true,
         description = {"Kernel stack of tasks: the given PIDs, the tasks active on each CPU (-a), every task (--all-tasks),",
                 "or by default the panic task (else the active tasks). Frames found by scanning the stack are unreliable and marked '?'.",
-                "JSON per task: pid, comm, task, state, cpu, frames [{level, function, offset, address, sp, module, how}], note."})
+                "JSON per task: pid, comm, task, state, cpu, frames [{level, function, offset, address, sp, module, how, stack}], note,",
+                "unreadable_records [{kind, address, page_state, object, text}] (the stack cut by an unreadable page: the task and the frame)."})
 public final class BtCommand extends KernelCommand {
 
     @Parameters(index = "1..*", paramLabel = "PID", description = "pids of the tasks to show")
@@ -74,6 +76,12 @@ public final class BtCommand extends KernelCommand {
         boolean first = true;
         for (TaskInfo t : chosen) {
             Backtrace bt = Unwinder.trace(kernel, t);
+            Unreadable cut = bt.unreadable(t);
+            if (cut != null) {
+                // a stack cut by an unreadable page is said, and exits 4 (issue #12), from the fault that cut it
+                System.err.println("kdx: note: " + cut.text());
+                lost = true;
+            }
             if (json) {
                 docs.add(doc(t, bt));
                 continue;
@@ -128,6 +136,8 @@ public final class BtCommand extends KernelCommand {
         }
         m.put("frames", frames);
         m.put("note", bt.note());
+        Unreadable cut = bt.unreadable(t);
+        m.put("unreadable_records", cut == null ? List.of() : List.of(cut));
         return m;
     }
 }

@@ -33,9 +33,8 @@ final class SystemCommands {
     private static SysInfo sysInfo(CrashSession s, long uptime) {
         SysInfo i = Sys.read(s.kernel, s.tasks().size(), s.log());
         if (s.options.vmlinux() == null && uptime < 0) return i;
-        return new SysInfo(s.options.vmlinux() == null ? i.kernel() : s.options.vmlinux().toString(), i.dumpfile(), i.partial(),
-                i.cpus(), i.cpusOffline(), i.dateSeconds(), uptime >= 0 ? uptime : i.uptimeSeconds(), i.loadAverage(), i.tasks(),
-                i.nodename(), i.release(), i.version(), i.machine(), i.memoryBytes(), i.cpuMhz(), i.panic(), i.problems());
+        return i.withKernelAndUptime(s.options.vmlinux() == null ? i.kernel() : s.options.vmlinux().toString(),
+                uptime >= 0 ? uptime : i.uptimeSeconds());
     }
 
     static void sys(CrashSession s, List<String> args, PrintStream out) {

@@ -34,6 +34,8 @@ final class OrcWalk {
     String note;
     /** The unreadable read that ended or cut the walk, or null. */
     MemoryFault fault;
+    /** What that read was after, named for the record: {@code stack of task_struct 0x…: …} (the task and the frame). */
+    String faultObject;
     private final Symbolizer sym;
     private final StackRanges stacks;
     private final OrcTable orc;
@@ -66,10 +68,24 @@ final class OrcWalk {
         if (note == null) note = why;
     }
 
-    /** Ends the walk at an unreadable read, keeping its fault for the record of what could not be read. */
-    private void end(String why, MemoryFault f) {
-        if (note == null && fault == null) fault = f;
+    /** Ends the walk at an unreadable read, keeping its fault and what it read for the record of what could not be read. */
+    private void end(String why, MemoryFault f, String object) {
+        if (note == null) faulted(f, object);
         end(why);
+    }
+
+    /** Keeps the first fault that cut the walk and what was being read when it came. */
+    private void faulted(MemoryFault f, String object) {
+        if (fault != null) return;
+        fault = f;
+        faultObject = Fmt.format("stack of task_struct 0x%x: %s", task.task(), object);
+    }
+
+    /** The frame the walk is leaving, as the records name it: {@code frame #N function+0xoff}. */
+    private String lastFrame() {
+        if (frames.isEmpty()) return Fmt.format("the stack at 0x%x", sp);
+        Frame f = frames.getLast();
+        return "frame #" + f.level() + " " + f.symbolic();
     }
 
     void run() {
@@ -99,7 +115,7 @@ final class OrcWalk {
             try {
                 saved = k.readPointer(task.task() + threadSp);
             } catch (MemoryFault f) {
-                end("thread.sp unreadable: " + f.getMessage(), f);
+                end("thread.sp unreadable: " + f.getMessage(), f, "thread.sp");
                 return;
             }
             if (stacks.find(saved) != 0) {
@@ -113,7 +129,7 @@ final class OrcWalk {
                 ip = k.readPointer(saved + k.offsetOf("inactive_task_frame", "ret_addr"));
                 bp = k.readPointer(saved + k.offsetOf("inactive_task_frame", "bp"));
             } catch (MemoryFault f) {
-                end("saved frame unreadable: " + f.getMessage(), f);
+                end("saved frame unreadable: " + f.getMessage(), f, Fmt.format("inactive_task_frame 0x%x", saved));
                 return;
             }
             shownSp = saved + k.offsetOf("inactive_task_frame", "ret_addr");
@@ -236,7 +252,7 @@ final class OrcWalk {
                     default -> { }
                 }
             } catch (MemoryFault f) {
-                if (fault == null) fault = f;
+                faulted(f, "caller of " + lastFrame());
                 scan("stack unreadable: " + f.getMessage());
                 return;
             }
@@ -290,7 +306,7 @@ final class OrcWalk {
                     return true;
                 }
             } catch (MemoryFault f) {
-                // fall through to the scan
+                faulted(f, Fmt.format("frame pointer 0x%x above %s", bp, lastFrame())); // then the scan
             }
         }
         scan(why);
@@ -315,7 +331,7 @@ final class OrcWalk {
                 }
             }
         } catch (MemoryFault f) {
-            end(why + "; scan stopped: " + f.getMessage(), f);
+            end(why + "; scan stopped: " + f.getMessage(), f, "scan above " + lastFrame());
             return;
         }
         end(why + (found > 0 ? "; the rest found by scanning the stack (unreliable)" : ""));

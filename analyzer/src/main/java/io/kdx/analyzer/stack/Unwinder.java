@@ -34,6 +34,6 @@ public final class Unwinder {
         } catch (RuntimeException e) { // a bug or a corrupt structure: keep what was found
             w.end("walk stopped: " + e);
         }
-        return new Backtrace(List.copyOf(w.frames), w.note, List.copyOf(w.stackKinds), w.fault);
+        return new Backtrace(List.copyOf(w.frames), w.note, List.copyOf(w.stackKinds), w.fault, w.faultObject);
     }
 }

@@ -1,13 +1,18 @@
 package io.kdx.analyzer.sys;
 
+import io.kdx.analyzer.text.Fmt;
 import io.kdx.analyzer.kernel.Kernel;
 import io.kdx.analyzer.kernel.MemoryFault;
 import io.kdx.analyzer.kernel.MissingTypeException;
+import io.kdx.analyzer.kernel.Unreadable;
 import io.kdx.analyzer.log.KernelLog;
 import io.kdx.analyzer.log.LogRecord;
+import io.kdx.analyzer.tasks.Tasks;
 import io.kdx.symbols.Type;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Reads the values of crash's {@code sys} from the dumped kernel. */
@@ -20,7 +25,21 @@ public final class Sys {
 
     /** {@code tasks} is the task count (the caller has walked them); {@code log} the kernel log. */
     public static SysInfo read(Kernel k, int tasks, KernelLog log) {
-        List<String> problems = new ArrayList<>();
+        return read(k, tasks, List.of(), log);
+    }
+
+    /** From the task walk itself: what it could not read makes TASKS a count of what was found, and is said. */
+    public static SysInfo read(Kernel k, Tasks.Result walked, KernelLog log) {
+        return read(k, walked.tasks().size(), walked.unreadable(), log);
+    }
+
+    /**
+     * Every value is read where it lives; a read that fails leaves the value unknown (-1 or null), names
+     * it in {@code unknown} and becomes a record built from its fault, naming the variable or object read.
+     */
+    static SysInfo read(Kernel k, int tasks, List<Unreadable> taskGaps, KernelLog log) {
+        List<Unreadable> gaps = new ArrayList<>();
+        Map<String, String> unknown = new LinkedHashMap<>();
         var md = k.dump().metadata();
         String dumpfile = md.files().stream().map(Object::toString).collect(Collectors.joining(" "));
         boolean partial = md.dumpLevel() > 0 || md.incomplete() || md.truncated();
@@ -29,13 +48,16 @@ public final class Sys {
                 : k.symbols().source().toString();
 
         // crash counts the present CPUs and flags those panic() took offline (smp_send_stop).
-        int present = maskWeight(k, "__cpu_present_mask", problems);
-        int online = maskWeight(k, "__cpu_online_mask", problems);
+        int present = maskWeight(k, "__cpu_present_mask", gaps);
+        int online = maskWeight(k, "__cpu_online_mask", gaps);
         int cpus = present > 0 ? present : k.nrCpus();
-        int offline = online >= 0 ? Math.max(0, cpus - online) : 0;
+        int offline = online >= 0 ? Math.max(0, cpus - online) : -1;
+        if (online == -2) gaps.add(Unreadable.of(Unreadable.KERNEL, "__cpu_online_mask", "no symbol __cpu_online_mask: the offline CPUs are unknown"));
+        if (offline < 0) unknown.put("cpus_offline", gaps.getLast().text());
         long date = -1, uptime = -1;
+        long tk = 0;
         try {
-            long tk = timekeeper(k);
+            tk = timekeeper(k);
             date = k.readU64(tk + k.offsetOf("timekeeper", "xtime_sec"));
             long shift = k.readU32(tk + k.offsetOf("timekeeper", "tkr_mono.shift"));
             long xnsec = k.readU64(tk + k.offsetOf("timekeeper", "tkr_mono.xtime_nsec")) >>> shift;
@@ -45,7 +67,12 @@ public final class Sys {
             long monoNs = (date + wtmSec) * 1_000_000_000L + xnsec + wtmNsec;
             uptime = (monoNs + offsBoot) / 1_000_000_000L;
         } catch (MemoryFault | MissingTypeException e) {
-            problems.add("timekeeper unreadable (DATE, UPTIME): " + e.getMessage());
+            date = -1;
+            // the record names the timekeeper read: tk_core's (3.17+), else shadow_timekeeper
+            String tkName = tk == 0 ? "tk_core.timekeeper, shadow_timekeeper" : tk == k.symbol("shadow_timekeeper") ? "shadow_timekeeper"
+                    : "tk_core.timekeeper";
+            gap(gaps, unknown, Unreadable.of(Unreadable.KERNEL, tkName, e, "timekeeper unreadable (DATE, UPTIME): " + e.getMessage()),
+                    "date", "date_seconds", "uptime", "uptime_seconds");
         }
 
         double[] load = {-1, -1, -1};
@@ -59,7 +86,9 @@ public final class Sys {
                 load[i] = whole + frac / 100.0;
             }
         } catch (MemoryFault | MissingTypeException e) {
-            problems.add("avenrun unreadable (LOAD AVERAGE): " + e.getMessage());
+            load = new double[] {-1, -1, -1};
+            gap(gaps, unknown, Unreadable.of(Unreadable.KERNEL, "avenrun", e, "avenrun unreadable (LOAD AVERAGE): " + e.getMessage()),
+                    "load_average");
         }
 
         String nodename = null, release = null, version = null, machine = null;
@@ -72,23 +101,54 @@ public final class Sys {
             version = k.readCString(name + k.offsetOf("new_utsname", "version"), 65);
             machine = k.readCString(name + k.offsetOf("new_utsname", "machine"), 65);
         } catch (MemoryFault | MissingTypeException e) {
-            problems.add("init_uts_ns unreadable (NODENAME, RELEASE, VERSION, MACHINE): " + e.getMessage());
+            Unreadable u = Unreadable.of(Unreadable.KERNEL, "init_uts_ns.name", e,
+                    "init_uts_ns unreadable (NODENAME, RELEASE, VERSION, MACHINE): " + e.getMessage());
+            gaps.add(u);
+            // what was read before the fault stands; the rest is unknown
+            if (nodename == null) unknown.put("nodename", u.text());
+            if (release == null) unknown.put("release", u.text());
+            if (version == null) unknown.put("version", u.text());
+            if (machine == null) unknown.put("machine", u.text());
         }
 
         long memory = -1;
+        String[] reading = {null};
         try {
-            memory = presentPages(k) * k.dump().pageSize();
+            memory = presentPages(k, reading) * k.dump().pageSize();
         } catch (MemoryFault | MissingTypeException e) {
-            problems.add("node_present_pages unreadable (MEMORY): " + e.getMessage());
+            gap(gaps, unknown, Unreadable.of(Unreadable.MEMORY, reading[0], e, "node_present_pages unreadable (MEMORY): " + e.getMessage()),
+                    "memory_bytes");
         }
         long mhz = -1;
         try {
             if (k.symbol("cpu_khz") != 0) mhz = (k.readU32(k.symbol("cpu_khz")) & 0xffffffffL) / 1000;
         } catch (MemoryFault e) {
-            problems.add("cpu_khz unreadable: " + e.getMessage());
+            gaps.add(Unreadable.of(Unreadable.KERNEL, "cpu_khz", e, "cpu_khz unreadable: " + e.getMessage()));
+        }
+
+        gaps.addAll(taskGaps);
+        if (!taskGaps.isEmpty()) unknown.put("tasks", "the tasks could not be read in full (" + taskGaps.size()
+                + (taskGaps.size() == 1 ? " gap" : " gaps") + ", the first: " + taskGaps.getFirst().text() + "): " + tasks + " found");
+        String panic = panicMessage(k, log);
+        if (log != null && !log.unreadable().isEmpty()) {
+            gaps.addAll(log.unreadable());
+            // a log not read in full cannot say there was no panic (issue #12: nothing healthy that was not read)
+            if (panic.isEmpty()) {
+                panic = null;
+                unknown.put("panic", "the kernel log could not be read in full: " + log.unreadable().getFirst().text());
+            }
+        } else if (log == null) {
+            panic = null;
+            unknown.put("panic", "the kernel log was not read");
         }
         return new SysInfo(kernel, dumpfile, partial, cpus, offline, date, uptime, load, tasks, nodename, release, version,
-                machine, memory, mhz, panicMessage(k, log), problems);
+                machine, memory, mhz, panic, java.util.Collections.unmodifiableMap(unknown), List.copyOf(gaps));
+    }
+
+    /** One record, and the JSON fields it leaves unknown. */
+    private static void gap(List<Unreadable> gaps, Map<String, String> unknown, Unreadable u, String... fields) {
+        gaps.add(u);
+        for (String f : fields) unknown.put(f, u.text());
     }
 
     /**
@@ -114,6 +174,12 @@ public final class Sys {
      * over node_data[] (NUMA kernels) or contig_page_data.
      */
     public static long presentPages(Kernel k) {
+        return presentPages(k, new String[1]);
+    }
+
+    /** The same; {@code reading[0]} names the object being read, so that a fault names it. */
+    static long presentPages(Kernel k, String[] reading) {
+        reading[0] = "pglist_data.node_present_pages";
         long off = k.offsetOf("pglist_data", "node_present_pages");
         long nodeData = k.symbol("node_data");
         if (nodeData != 0) {
@@ -123,27 +189,33 @@ public final class Sys {
             long n = h != null && h.start() == link && h.size() >= 8 ? h.size() / 8 : 64;
             long sum = 0;
             for (int i = 0; i < n; i++) {
+                reading[0] = "node_data[" + i + "]";
                 long pgdat = k.readPointer(nodeData + 8L * i);
+                reading[0] = Fmt.format("pglist_data 0x%x .node_present_pages (node %d)", pgdat, i);
                 if (pgdat != 0) sum += k.readU64(pgdat + off);
             }
             return sum;
         }
         long contig = k.symbol("contig_page_data");
-        if (contig == 0) throw new MissingTypeException("neither node_data nor contig_page_data");
+        if (contig == 0) {
+            reading[0] = null;
+            throw new MissingTypeException("neither node_data nor contig_page_data");
+        }
+        reading[0] = "contig_page_data.node_present_pages";
         return k.readU64(contig + off);
     }
 
-    /** Weight of a cpumask variable (__cpu_present_mask, __cpu_online_mask), or -1 when unreadable. */
-    static int maskWeight(Kernel k, String name, List<String> problems) {
+    /** Weight of a cpumask variable (__cpu_present_mask, __cpu_online_mask); -1 when unreadable (a record in {@code gaps}), -2 when absent. */
+    static int maskWeight(Kernel k, String name, List<Unreadable> gaps) {
         long mask = k.symbol(name);
-        if (mask == 0) return -1;
+        if (mask == 0) return -2;
         try {
             int n = 0;
             int words = Math.max(1, (k.nrCpus() + 63) / 64);
             for (int w = 0; w < words; w++) n += Long.bitCount(k.readU64(mask + 8L * w));
             return n;
         } catch (MemoryFault e) {
-            problems.add(name + " unreadable: " + e.getMessage());
+            gaps.add(Unreadable.of(Unreadable.KERNEL, name, e, name + " unreadable: " + e.getMessage()));
             return -1;
         }
     }

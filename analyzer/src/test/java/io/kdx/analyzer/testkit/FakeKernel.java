@@ -31,6 +31,7 @@ import java.util.function.LongConsumer;
 public final class FakeKernel implements Kernel {
     private final TreeMap<Long, byte[]> memory = new TreeMap<>(Long::compareUnsigned);
     private final Map<String, Long> symbols = new HashMap<>();
+    private final java.util.Set<Long> lostPages = new java.util.HashSet<>();
     public final FakeTypes types = new FakeTypes();
     public VmcoreInfo vmcoreinfo = VmcoreInfo.EMPTY;
     public String release = "6.1.0-fake";
@@ -63,6 +64,22 @@ public final class FakeKernel implements Kernel {
     public FakeKernel vmcoreinfo(String text) {
         vmcoreinfo = VmcoreInfo.parse(text);
         return this;
+    }
+
+    /**
+     * Loses the page holding {@code address}, as a dump that lacks it: a read touching it faults with
+     * the page state {@link PageState#LOST} ({@code absent} in the records). Writes still reach it.
+     */
+    public FakeKernel lose(long address) {
+        lostPages.add(address & ~0xfffL);
+        return this;
+    }
+
+    private byte[] readable(long a, int len) {
+        for (long p = a & ~0xfffL; Long.compareUnsigned(p, a + len) < 0; p += 0x1000) {
+            if (lostPages.contains(p)) throw new MemoryFault(Long.compareUnsigned(p, a) > 0 ? p : a, PageState.LOST, "page not in the dump");
+        }
+        return region(a, len);
     }
 
     private byte[] region(long a, int len) {
@@ -102,7 +119,7 @@ public final class FakeKernel implements Kernel {
     }
 
     private long get(long a, int width) {
-        byte[] r = region(a, width);
+        byte[] r = readable(a, width);
         int i = index(a);
         long v = 0;
         for (int b = width - 1; b >= 0; b--) v = (v << 8) | (r[i + b] & 0xff);
@@ -122,7 +139,7 @@ public final class FakeKernel implements Kernel {
 
     @Override
     public void read(long vaddr, byte[] dst, int off, int len) {
-        byte[] r = region(vaddr, len);
+        byte[] r = readable(vaddr, len);
         System.arraycopy(r, index(vaddr), dst, off, len);
     }
 
