@@ -115,12 +115,21 @@ public record MemInfo(long memTotalKb, long memFreeKb, long buffersKb, long cach
             long[] sum = {0};
             String list = Fmt.format("inode list of super_block 0x%x (blockdev_superblock) .s_inodes", sb);
             reading[0] = list;
+            // what was being read is named only when a read fails (a name per inode would cost a format each)
             KernelLists.Walk w = KernelLists.listForEach(k, sb + sInodes, iSbList, KernelLists.DEFAULT_CAP, inode -> {
-                reading[0] = Fmt.format("inode 0x%x .i_mapping", inode);
-                long m = k.readPointer(inode + iMapping);
-                reading[0] = Fmt.format("address_space 0x%x .nrpages", m);
-                if (m != 0) sum[0] += k.readU64(m + nrpages);
-                reading[0] = list;
+                long m;
+                try {
+                    m = k.readPointer(inode + iMapping);
+                } catch (MemoryFault f) {
+                    reading[0] = Fmt.format("inode 0x%x .i_mapping", inode);
+                    throw f;
+                }
+                try {
+                    if (m != 0) sum[0] += k.readU64(m + nrpages);
+                } catch (MemoryFault f) {
+                    reading[0] = Fmt.format("address_space 0x%x .nrpages", m);
+                    throw f;
+                }
                 return true;
             });
             if (!w.complete()) {
