@@ -82,10 +82,17 @@ public final class BtfTypes extends IndexedTypes {
     private static BtfTypes indexed(BtfFile btf, NameIndex index) {
         BtfTypeSource source = new BtfTypeSource(btf);
         // an index kept by an older kdx holds aux 0 here: its names read as having one definition
-        io.kdx.symbols.types.Definitions defs = new io.kdx.symbols.types.Definitions(index,
-                slot -> index.aux(slot) > 1 ? records(btf, index.category(slot), index.nameRef(slot)) : null);
+        io.kdx.symbols.types.Definitions defs = new io.kdx.symbols.types.Definitions(index, new Records(btf, index));
         source.setIndex(index, defs);
         return new BtfTypes(btf, index, new TypeGraph(source), defs);
+    }
+
+    /** A name's records when its aux counts more than one (a named class, not a lambda spun at a cold start). */
+    private record Records(BtfFile btf, NameIndex index) implements io.kdx.symbols.types.Definitions.Alternatives {
+        @Override
+        public long[] of(int slot) {
+            return index.aux(slot) > 1 ? records(btf, index.category(slot), index.nameRef(slot)) : null;
+        }
     }
 
     /** The ids of every STRUCT, UNION or ENUM (with values) record named by the string at {@code nameOff}, in id order. */

@@ -16,8 +16,16 @@ final class PackTypes extends IndexedTypes {
      * {@code definitions}: the DEFINITIONS section (format 4, when a name has several), else null.
      */
     PackTypes(NameIndex index, boolean hasAddresses, PackTypeSource source, MemorySegment definitions) {
-        super(index, new TypeGraph(source), new Definitions(index, slot -> definitionsOf(index, definitions, slot)));
+        super(index, new TypeGraph(source), new Definitions(index, new Listed(index, definitions)));
         this.hasAddresses = hasAddresses;
+    }
+
+    /** A named class, not a lambda: one spun at run time would cost a cold start more (README, the launcher). */
+    private record Listed(NameIndex index, MemorySegment section) implements Definitions.Alternatives {
+        @Override
+        public long[] of(int slot) {
+            return definitionsOf(index, section, slot);
+        }
     }
 
     /** The types listed for the name in {@code slot}: a short linear search of a section of a few dozen names. */

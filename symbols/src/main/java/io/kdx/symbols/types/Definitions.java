@@ -33,9 +33,6 @@ public final class Definitions {
         long[] of(int slot);
     }
 
-    /** For a backend whose names each have one definition. */
-    public static final Alternatives NONE = slot -> null;
-
     private final NameIndex index;
     private final Alternatives alternatives;
     private final ConcurrentHashMap<Integer, long[]> ordered = new ConcurrentHashMap<>();
