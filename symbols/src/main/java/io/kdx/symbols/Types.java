@@ -19,6 +19,17 @@ public interface Types {
     /** A named type of any kind: "struct x", "union x", "enum x", or a typedef or base type name; or null. */
     Type named(String name);
 
+    /**
+     * Every distinct definition of "struct x", "union x" or "enum x", the one {@link #named} answers
+     * first: more than one when distinct types share the name (file-local types of different units;
+     * see {@code types.Definitions} for the order). For other names, or one definition, {@link #named}'s
+     * answer alone; empty when there is none.
+     */
+    default java.util.List<Type> definitions(String name) {
+        Type t = named(name);
+        return t == null ? java.util.List.of() : java.util.List.of(t);
+    }
+
     /** An enumerator's value by name (e.g. SB_FREEZE_COMPLETE), from any enum. */
     OptionalLong enumerator(String name);
 

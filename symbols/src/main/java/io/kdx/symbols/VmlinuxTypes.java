@@ -25,6 +25,7 @@ final class VmlinuxTypes implements Types {
 
     @Override public Type struct(String name) { return btf.struct(name); }
     @Override public Type named(String name) { return btf.named(name); }
+    @Override public java.util.List<Type> definitions(String name) { return btf.definitions(name); }
     @Override public OptionalLong enumerator(String name) { return btf.enumerator(name); }
     @Override public OptionalLong variableAddress(String name) { return dwarf.get().variableAddress(name); }
     @Override public Type variableType(String name) { return dwarf.get().variableType(name); }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds one DWARF compile unit for tests: abbreviations declared with (attribute, form) pairs,
+ * Builds DWARF compile units for tests: abbreviations declared with (attribute, form) pairs,
  * DIEs written as raw attribute values in those forms, labels for DIE references (ref4 patched
- * once the unit is laid out), and the string sections for strp, line_strp and strx forms.
+ * once the unit is laid out), and the string sections for strp, line_strp and strx forms. One unit
+ * unless {@link #nextUnit} starts another (sharing abbreviations and strings; labels are per unit).
  */
 final class DwarfBuilder {
     final int version;
@@ -23,6 +24,8 @@ final class DwarfBuilder {
     final List<Object[]> fixups = new ArrayList<>(); // {position in body, label}
     int nextCode = 1;
     int strxCount;
+    /** The units finished by {@link #nextUnit}, laid out. */
+    final ByteArrayOutputStream finished = new ByteArrayOutputStream();
 
     DwarfBuilder(int version) {
         this.version = version;
@@ -111,13 +114,29 @@ final class DwarfBuilder {
         return version >= 5 ? 12 : 11;
     }
 
+    /** Ends the current unit; the next DIEs start another (its own labels, the same abbreviations). */
+    DwarfBuilder nextUnit() {
+        finished.writeBytes(unit());
+        body.reset();
+        labels.clear();
+        fixups.clear();
+        return this;
+    }
+
     byte[] info() {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(finished.toByteArray());
+        all.writeBytes(unit());
+        return all.toByteArray();
+    }
+
+    private byte[] unit() {
         byte[] b = body.toByteArray();
         int hdr = headerSize();
         for (Object[] f : fixups) {
             int at = (Integer) f[0];
             Integer target = labels.get((String) f[1]);
-            long v = target == null ? 0x7fffff : target + hdr; // unknown label: a reference out of range
+            long v = target == null ? 0x7fffff : target + hdr + ((Boolean) f[2] ? finished.size() : 0); // unknown label: a reference out of range
             for (int i = 0; i < 4; i++) b[at + i] = (byte) (v >>> (8 * i));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -4,6 +4,7 @@ import io.kdx.symbols.SymbolsException;
 import io.kdx.symbols.Type.Kind;
 import io.kdx.symbols.UncheckedSymbolsException;
 import io.kdx.symbols.elf.Bytes;
+import io.kdx.symbols.types.Definitions;
 import io.kdx.symbols.types.NameIndex;
 import io.kdx.symbols.types.TypeGraph;
 import io.kdx.symbols.types.TypeNode;
@@ -11,20 +12,23 @@ import io.kdx.symbols.types.TypeSource;
 
 /**
  * Materialises BTF records as the nodes DWARF yields (keys are type ids, 0 = void), so both answer
- * alike: named structs, unions and enums are canonical (the first of a name in the index); a forward
- * declaration resolves to its definition; restrict and type tags are transparent; a BTF enum has no
+ * alike: a struct, union or enum record is itself (dedup left one record per distinct type, so a
+ * member's type id is exact); a forward declaration resolves to the definition its name answers with
+ * ({@link Definitions}); restrict and type tags are transparent; a BTF enum has no
  * underlying type of its own, so it gets the base type GCC's DWARF names for its size and sign.
  */
 final class BtfTypeSource implements TypeSource {
     private final BtfFile btf;
     private NameIndex index;
+    private Definitions definitions;
 
     BtfTypeSource(BtfFile btf) {
         this.btf = btf;
     }
 
-    void setIndex(NameIndex index) {
+    void setIndex(NameIndex index, Definitions definitions) {
         this.index = index;
+        this.definitions = definitions;
     }
 
     /** The graph key of a BTF type id. */
@@ -96,16 +100,15 @@ final class BtfTypeSource implements TypeSource {
             }
             case Btf.KIND_FWD -> {
                 boolean union = Btf.kindFlag(info);
-                TypeNode def = canonical(union ? NameIndex.UNION : NameIndex.STRUCT, name, id, g);
+                TypeNode def = definition(union ? NameIndex.UNION : NameIndex.STRUCT, name, id, g);
                 return def != null ? def : composite(g, key, union ? Kind.UNION : Kind.STRUCT, name, -1, info, rec, 0);
             }
             case Btf.KIND_STRUCT, Btf.KIND_UNION -> {
                 boolean union = Btf.kind(info) == Btf.KIND_UNION;
-                TypeNode def = canonical(union ? NameIndex.UNION : NameIndex.STRUCT, name, id, g);
-                return def != null ? def : composite(g, key, union ? Kind.UNION : Kind.STRUCT, name, word, info, rec, Btf.vlen(info));
+                return composite(g, key, union ? Kind.UNION : Kind.STRUCT, name, word, info, rec, Btf.vlen(info));
             }
             case Btf.KIND_ENUM, Btf.KIND_ENUM64 -> {
-                TypeNode def = canonical(NameIndex.ENUM, name, id, g);
+                TypeNode def = Btf.vlen(info) == 0 ? definition(NameIndex.ENUM, name, id, g) : null; // vlen 0: a forward enum
                 return def != null ? def : enumeration(g, key, name, word, info, rec);
             }
             default -> throw corrupt(id, "(kind " + Btf.kind(info) + ") is used as a type but is not one");
@@ -120,12 +123,13 @@ final class BtfTypeSource implements TypeSource {
         return new TypeNode(g, key, kind, name, size, count, signed, target, null, null, null, null, null, null);
     }
 
-    /** The first definition of a name, when it is another record than {@code id}; else null. */
-    private TypeNode canonical(int cat, String name, int id, TypeGraph g) {
+    /** The definition a forward declaration's name answers with, when it is another record than {@code id}; else null. */
+    private TypeNode definition(int cat, String name, int id, TypeGraph g) {
         if (name == null || index == null) return null;
         int slot = index.find(cat, name);
-        if (slot < 0 || index.value(slot) == id) return null;
-        return g.get(index.value(slot));
+        if (slot < 0) return null;
+        long k = definitions.chosen(slot, g);
+        return k == id ? null : g.get(k);
     }
 
     /**

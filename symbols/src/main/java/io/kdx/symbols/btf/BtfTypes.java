@@ -10,15 +10,17 @@ import java.util.function.ToLongFunction;
 /**
  * {@link io.kdx.symbols.Types} from BTF: the name index is one pass over the type records (a few
  * milliseconds for a distribution kernel's ~4 MB .BTF, against a second or more for its DWARF), types
- * load on first use into the same nodes DWARF and packs yield. The first type of a name in id order
- * answers for that name. BTF describes only the variables it encodes (before pahole 1.27's global
+ * load on first use into the same nodes DWARF and packs yield. A struct, union or enum entry's aux
+ * counts the records of its name (dedup leaves one per distinct type, so more than one means distinct
+ * types share the name); which one answers is {@link io.kdx.symbols.types.Definitions}' choice, and a
+ * member's type is the record its id names. BTF describes only the variables it encodes (before pahole 1.27's global
  * variables, just the per-CPU ones): the other variables are unknown here.
  */
 public final class BtfTypes extends IndexedTypes {
     private final BtfFile btf;
 
-    private BtfTypes(BtfFile btf, NameIndex index, TypeGraph graph) {
-        super(index, graph);
+    private BtfTypes(BtfFile btf, NameIndex index, TypeGraph graph, io.kdx.symbols.types.Definitions definitions) {
+        super(index, graph, definitions);
         this.btf = btf;
     }
 
@@ -45,8 +47,8 @@ public final class BtfTypes extends IndexedTypes {
             long name = btf.nameOff(id);
             long rec = btf.record(id) + Btf.TYPE_BYTES;
             switch (kind) {
-                case Btf.KIND_STRUCT -> add(btf, strings, names, NameIndex.STRUCT, name, id, 0);
-                case Btf.KIND_UNION -> add(btf, strings, names, NameIndex.UNION, name, id, 0);
+                case Btf.KIND_STRUCT -> count(names, add(btf, strings, names, NameIndex.STRUCT, name, id, 1));
+                case Btf.KIND_UNION -> count(names, add(btf, strings, names, NameIndex.UNION, name, id, 1));
                 case Btf.KIND_FWD -> add(btf, strings, names, Btf.kindFlag(info) ? NameIndex.UNION_DECL : NameIndex.STRUCT_DECL, name, id, 0);
                 case Btf.KIND_TYPEDEF -> add(btf, strings, names, NameIndex.TYPEDEF, name, id, 0);
                 case Btf.KIND_FLOAT -> add(btf, strings, names, NameIndex.BASE, name, id, 0);
@@ -58,7 +60,8 @@ public final class BtfTypes extends IndexedTypes {
                 case Btf.KIND_VAR -> add(btf, strings, names, NameIndex.VARIABLE, name, id, varAddress[id]);
                 case Btf.KIND_ENUM, Btf.KIND_ENUM64 -> {
                     int vlen = Btf.vlen(info);
-                    add(btf, strings, names, vlen == 0 ? NameIndex.ENUM_DECL : NameIndex.ENUM, name, id, 0); // vlen 0: a forward enum
+                    int e0 = add(btf, strings, names, vlen == 0 ? NameIndex.ENUM_DECL : NameIndex.ENUM, name, id, vlen == 0 ? 0 : 1); // vlen 0: a forward enum
+                    if (vlen > 0) count(names, e0);
                     boolean signed = enumSigned(btf, kind, info, rec);
                     for (int i = 0; i < vlen; i++) {
                         long e = rec + (long) i * (kind == Btf.KIND_ENUM ? 8 : 12);
@@ -71,10 +74,49 @@ public final class BtfTypes extends IndexedTypes {
         return indexed(btf, names.build(btf::nameEquals));
     }
 
+    /** One more record of a name already indexed at {@code slot} (or none: -1). */
+    private static void count(NameIndex.Builder names, int slot) {
+        if (slot >= 0) names.setAux(slot, names.auxAt(slot) + 1);
+    }
+
     private static BtfTypes indexed(BtfFile btf, NameIndex index) {
         BtfTypeSource source = new BtfTypeSource(btf);
-        source.setIndex(index);
-        return new BtfTypes(btf, index, new TypeGraph(source));
+        // an index kept by an older kdx holds aux 0 here: its names read as having one definition
+        io.kdx.symbols.types.Definitions defs = new io.kdx.symbols.types.Definitions(index, new Records(btf, index));
+        source.setIndex(index, defs);
+        return new BtfTypes(btf, index, new TypeGraph(source), defs);
+    }
+
+    /** A name's records when its aux counts more than one (a named class, not a lambda spun at a cold start). */
+    private record Records(BtfFile btf, NameIndex index) implements io.kdx.symbols.types.Definitions.Alternatives {
+        @Override
+        public long[] of(int slot) {
+            return index.aux(slot) > 1 ? records(btf, index.category(slot), index.nameRef(slot)) : null;
+        }
+    }
+
+    /** The ids of every STRUCT, UNION or ENUM (with values) record named by the string at {@code nameOff}, in id order. */
+    private static long[] records(BtfFile btf, int category, long nameOff) {
+        long[] ids = new long[4];
+        int n = 0;
+        for (int id = 1; id <= btf.count(); id++) {
+            int info = btf.info(id), kind = Btf.kind(info);
+            boolean match = switch (category) {
+                case NameIndex.STRUCT -> kind == Btf.KIND_STRUCT;
+                case NameIndex.UNION -> kind == Btf.KIND_UNION;
+                case NameIndex.ENUM -> (kind == Btf.KIND_ENUM || kind == Btf.KIND_ENUM64) && Btf.vlen(info) > 0;
+                default -> false;
+            };
+            if (!match || !sameString(btf, btf.nameOff(id), nameOff)) continue;
+            if (n == ids.length) ids = java.util.Arrays.copyOf(ids, n * 2);
+            ids[n++] = id;
+        }
+        return java.util.Arrays.copyOf(ids, n);
+    }
+
+    private static boolean sameString(BtfFile btf, long a, long b) {
+        if (a == b) return true;
+        return b > 0 && b < btf.strings().byteSize() && btf.nameEquals(a, Bytes.cString(btf.strings(), b).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -86,12 +128,13 @@ public final class BtfTypes extends IndexedTypes {
         return indexed(btf, new NameIndex(hashes, values, aux, nameRefs, cats, btf::nameEquals));
     }
 
-    private static void add(BtfFile btf, byte[] strings, NameIndex.Builder names, int cat, long nameOff, long id, long aux) throws SymbolsException {
-        if (nameOff == 0) return;
+    /** Indexes a name; -1 when it was new (or anonymous), else the slot of the record already indexed under it. */
+    private static int add(BtfFile btf, byte[] strings, NameIndex.Builder names, int cat, long nameOff, long id, long aux) throws SymbolsException {
+        if (nameOff == 0) return -1;
         if (nameOff >= strings.length) throw new SymbolsException(btf.file, "corrupt .BTF: type " + id + " names string offset " + nameOff);
         long h = 0xcbf29ce484222325L; // Bytes.hashCString's FNV-1a
         for (int p = (int) nameOff; p < strings.length && strings[p] != 0; p++) h = (h ^ (strings[p] & 0xff)) * 0x100000001b3L;
-        names.add(cat, h, id, aux, nameOff);
+        return names.put(cat, h, id, aux, nameOff);
     }
 
     /**

@@ -13,7 +13,7 @@ final class DieAttrs {
     /** Whether DW_AT_const_value was present: {@link #constValue} may be any bit pattern, NONE's included. */
     boolean hasConstValue;
     long name, byteSize, bitSize, bitOffset, dataBitOffset, memberLocation, type, encoding, constValue;
-    long upperBound, count, specification, sibling, location;
+    long upperBound, count, specification, sibling, location, declLine;
     boolean declaration;
 
     /** Decodes the DIE at {@code off} and leaves the cursor at its first child or next sibling. */
@@ -33,7 +33,7 @@ final class DieAttrs {
     boolean readHere(DieCursor c) throws SymbolsException {
         offset = c.r.pos;
         name = byteSize = bitSize = bitOffset = dataBitOffset = memberLocation = type = encoding = constValue = NONE;
-        upperBound = count = specification = sibling = location = NONE;
+        upperBound = count = specification = sibling = location = declLine = NONE;
         declaration = false;
         hasConstValue = false;
         long code;
@@ -74,6 +74,7 @@ final class DieAttrs {
                     case Dw.AT_sibling -> sibling = c.read(form, k);
                     case Dw.AT_declaration -> declaration = c.read(form, k) != 0;
                     case Dw.AT_location -> location = c.read(form, k);
+                    case Dw.AT_decl_line -> declLine = c.read(form, k);
                     default -> c.skip(form, k);
                 }
             }

@@ -15,7 +15,7 @@ final class Dw {
     // Attributes
     static final int AT_sibling = 0x01, AT_location = 0x02, AT_name = 0x03, AT_byte_size = 0x0b, AT_bit_offset = 0x0c,
             AT_bit_size = 0x0d, AT_const_value = 0x1c, AT_lower_bound = 0x22, AT_upper_bound = 0x2f, AT_count = 0x37,
-            AT_data_member_location = 0x38, AT_declaration = 0x3c, AT_encoding = 0x3e, AT_specification = 0x47,
+            AT_data_member_location = 0x38, AT_decl_line = 0x3b, AT_declaration = 0x3c, AT_encoding = 0x3e, AT_specification = 0x47,
             AT_type = 0x49, AT_data_bit_offset = 0x6b, AT_str_offsets_base = 0x72, AT_addr_base = 0x73;
 
     // Forms

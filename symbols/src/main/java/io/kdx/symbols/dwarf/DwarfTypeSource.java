@@ -3,6 +3,7 @@ package io.kdx.symbols.dwarf;
 import io.kdx.symbols.SymbolsException;
 import io.kdx.symbols.Type.Kind;
 import io.kdx.symbols.UncheckedSymbolsException;
+import io.kdx.symbols.types.Definitions;
 import io.kdx.symbols.types.NameIndex;
 import io.kdx.symbols.types.TypeGraph;
 import io.kdx.symbols.types.TypeNode;
@@ -13,9 +14,13 @@ import java.util.List;
 /**
  * Materialises types from DIEs. Keys are .debug_info offsets; the inner dimensions of a
  * multi-dimensional array get the array DIE's offset plus (dimension << 40). Named structs, unions
- * and enums are canonical: any DIE of that name (a declaration, or another unit's copy) loads the
- * first definition in the name index, so every unit's "struct file" is the same node (and a pack,
- * which stores that one, answers the same). restrict and _Atomic are transparent.
+ * and enums are canonical per definition: another unit's copy of a definition (same name, byte size
+ * and declaration line: {@link NameScanner#fingerprint}) loads the first one the index holds for it,
+ * so every unit's "struct file" is the same node (and a pack, which stores that one, answers the
+ * same), while a distinct type of the same name stays itself (kernel/dma.c's 16-byte struct
+ * dma_chan is not virt_dma_chan.chan's 112-byte one) and a definition the index does not hold (a
+ * function-local type) is itself too. A declaration loads the definition its name answers with
+ * ({@link Definitions}). restrict and _Atomic are transparent.
  */
 final class DwarfTypeSource implements TypeSource {
     static final long DIM_SHIFT = 40, OFFSET_MASK = (1L << DIM_SHIFT) - 1;
@@ -23,14 +28,19 @@ final class DwarfTypeSource implements TypeSource {
     private final DwarfSections s;
     private final Units units;
     private NameIndex index;
+    private Definitions definitions;
+    /** Per name slot with distinct definitions: {DIE offsets, fingerprints}. */
+    private java.util.Map<Integer, long[][]> alternatives = java.util.Map.of();
 
     DwarfTypeSource(DwarfSections s, Units units) {
         this.s = s;
         this.units = units;
     }
 
-    void setIndex(NameIndex index) {
+    void setIndex(NameIndex index, Definitions definitions, java.util.Map<Integer, long[][]> alternatives) {
         this.index = index;
+        this.definitions = definitions;
+        this.alternatives = alternatives;
     }
 
     @Override
@@ -77,9 +87,9 @@ final class DwarfTypeSource implements TypeSource {
             case Dw.TAG_structure_type: case Dw.TAG_union_type: case Dw.TAG_enumeration_type: {
                 boolean struct = d.tag == Dw.TAG_structure_type, union = d.tag == Dw.TAG_union_type;
                 if (name != null && index != null) {
-                    int cat = struct ? NameIndex.STRUCT : union ? NameIndex.UNION : NameIndex.ENUM;
-                    int slot = index.find(cat, name);
-                    if (slot >= 0 && index.value(slot) != off) return g.get(index.value(slot));
+                    int slot = index.find(struct ? NameIndex.STRUCT : union ? NameIndex.UNION : NameIndex.ENUM, name);
+                    long def = slot < 0 ? -1 : d.declaration ? definitions.chosen(slot, g) : sameDefinition(slot, d);
+                    if (def >= 0 && def != off) return g.get(def);
                 }
                 if (d.tag == Dw.TAG_enumeration_type) return enumeration(c, d, key, name, type, g);
                 return composite(c, d, key, name, struct ? Kind.STRUCT : Kind.UNION, g);
@@ -87,6 +97,15 @@ final class DwarfTypeSource implements TypeSource {
             default:
                 throw new SymbolsException(s.file, "DIE at .debug_info+0x" + Long.toHexString(off) + " (tag 0x" + Integer.toHexString(d.tag) + ") is not a type");
         }
+    }
+
+    /** The indexed definition a definition DIE is a copy of (same fingerprint), or -1 when it is none of them. */
+    private long sameDefinition(int slot, DieAttrs d) {
+        long fp = NameScanner.fingerprint(d.byteSize == DieAttrs.NONE ? 0 : d.byteSize, d.declLine == DieAttrs.NONE ? 0 : d.declLine);
+        if (index.aux(slot) == fp) return index.value(slot);
+        long[][] a = alternatives.get(slot);
+        for (int i = 1; a != null && i < a[0].length; i++) if (a[1][i] == fp) return a[0][i];
+        return -1;
     }
 
     private static long size(DieAttrs d) {

@@ -2,6 +2,7 @@ package io.kdx.symbols.dwarf;
 
 import io.kdx.symbols.SymbolsException;
 import io.kdx.symbols.elf.ElfFile;
+import io.kdx.symbols.types.Definitions;
 import io.kdx.symbols.types.IndexedTypes;
 import io.kdx.symbols.types.NameIndex;
 import io.kdx.symbols.types.TypeGraph;
@@ -12,8 +13,8 @@ public final class DwarfTypes extends IndexedTypes {
     private final long dies;
     private final int unitCount;
 
-    private DwarfTypes(NameIndex index, TypeGraph graph, DwarfTypeSource source, long dies, int unitCount) {
-        super(index, graph);
+    private DwarfTypes(NameIndex index, TypeGraph graph, Definitions definitions, DwarfTypeSource source, long dies, int unitCount) {
+        super(index, graph, definitions);
         this.source = source;
         this.dies = dies;
         this.unitCount = unitCount;
@@ -36,8 +37,38 @@ public final class DwarfTypes extends IndexedTypes {
             if (name != 0) r.names().add(NameIndex.VARIABLE, hash[0], def, address, name);
         }
         NameIndex index = r.names().build(source::nameEquals);
-        source.setIndex(index);
-        return new DwarfTypes(index, new TypeGraph(source), source, r.dies(), units.n);
+        java.util.Map<Integer, long[][]> alternatives = alternatives(index, r.alternates(), source);
+        Definitions definitions = new Definitions(index, slot -> {
+            long[][] a = alternatives.get(slot);
+            return a == null ? null : a[0];
+        });
+        source.setIndex(index, definitions, alternatives);
+        return new DwarfTypes(index, new TypeGraph(source), definitions, source, r.dies(), units.n);
+    }
+
+    /**
+     * Per name slot with more than one fingerprint: {DIE offsets, fingerprints}, the slot's own
+     * definition first, then the first definition of each other fingerprint in unit order.
+     */
+    private static java.util.Map<Integer, long[][]> alternatives(NameIndex index, NameIndex.Builder alternates, DwarfTypeSource source) {
+        java.util.Map<Integer, java.util.List<long[]>> found = new java.util.HashMap<>();
+        alternates.forEach((cat, hash, die, fingerprint, ref) -> {
+            int slot = index.find(cat, source.string(ref));
+            if (slot >= 0 && index.aux(slot) != fingerprint) found.computeIfAbsent(slot, k -> new java.util.ArrayList<>()).add(new long[] {die, fingerprint});
+        });
+        java.util.Map<Integer, long[][]> out = new java.util.HashMap<>();
+        found.forEach((slot, list) -> {
+            list.sort((a, b) -> Long.compare(a[0], b[0]));
+            long[][] a = new long[2][list.size() + 1];
+            a[0][0] = index.value(slot);
+            a[1][0] = index.aux(slot);
+            for (int i = 0; i < list.size(); i++) {
+                a[0][i + 1] = list.get(i)[0];
+                a[1][i + 1] = list.get(i)[1];
+            }
+            out.put(slot, a);
+        });
+        return out;
     }
 
     @Override

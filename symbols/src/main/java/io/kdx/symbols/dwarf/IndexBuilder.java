@@ -10,14 +10,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Builds the name index with a parallel scan: units are cut into runs of about {@link #RUN_BYTES},
  * threads take runs in order, and finished runs are merged strictly in unit order, so the first
  * definition of a name (lowest DIE offset) wins whatever the thread count. Each run's table is
- * dropped once merged, which bounds memory to the runs in flight.
+ * dropped once merged, which bounds memory to the runs in flight. A struct, union or enum definition
+ * whose fingerprint differs from its name's first goes into {@code alternates} (the first of each
+ * fingerprint, in unit order too).
  */
 final class IndexBuilder {
     static final long RUN_BYTES = 1L << 20;
 
     private IndexBuilder() {}
 
-    record Result(NameIndex.Builder names, long[] specs, int nSpecs, long dies) {}
+    record Result(NameIndex.Builder names, NameIndex.Builder alternates, long[] specs, int nSpecs, long dies) {}
 
     static Result build(DwarfSections s, Units units, int threads) throws SymbolsException {
         List<int[]> runs = new ArrayList<>();
@@ -33,6 +35,7 @@ final class IndexBuilder {
         }
         NameScanner[] done = new NameScanner[runs.size()];
         NameIndex.Builder global = new NameIndex.Builder(1 << 16);
+        NameIndex.Builder alternates = new NameIndex.Builder(64);
         long[][] specs = {new long[256]};
         int[] nSpecs = {0};
         long[] dies = {0};
@@ -61,7 +64,13 @@ final class IndexBuilder {
                     done[k] = sc;
                     while (nextMerge[0] < done.length && done[nextMerge[0]] != null) {
                         NameScanner m = done[nextMerge[0]];
-                        m.names.forEach((cat, hash, value, aux, ref) -> global.add(cat, hash, value, aux, ref));
+                        m.names.forEach((cat, hash, value, aux, ref) -> {
+                            int at = global.put(cat, hash, value, aux, ref);
+                            if (at >= 0 && global.auxAt(at) != aux && (cat == NameIndex.STRUCT || cat == NameIndex.UNION || cat == NameIndex.ENUM)) {
+                                alternates.add(cat, NameScanner.alternateHash(hash, aux), value, aux, ref);
+                            }
+                        });
+                        if (m.alternates != null) m.alternates.forEach(alternates::add);
                         if ((nSpecs[0] + m.nSpecs) * 3 > specs[0].length) {
                             specs[0] = java.util.Arrays.copyOf(specs[0], (nSpecs[0] + m.nSpecs) * 6);
                         }
@@ -90,6 +99,6 @@ final class IndexBuilder {
             }
         }
         if (failure[0] != null) throw failure[0];
-        return new Result(global, specs[0], nSpecs[0], dies[0]);
+        return new Result(global, alternates, specs[0], nSpecs[0], dies[0]);
     }
 }

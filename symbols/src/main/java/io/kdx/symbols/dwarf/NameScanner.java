@@ -9,6 +9,12 @@ import java.util.Arrays;
  * type and variable DIEs, and the enumerators of unit-level enums. Steps over everything else with
  * the abbreviation's fixed size or DW_AT_sibling; allocates nothing per DIE (results go into
  * primitive tables). Function-local types and statics are not indexed.
+ *
+ * <p>A struct, union or enum definition's aux is its {@link #fingerprint} (byte size and declaration
+ * line): the first definition of a name goes into {@link #names}, and the first of each other
+ * fingerprint into {@link #alternates} (distinct types sharing the name, such as kernel/dma.c's
+ * 16-byte struct dma_chan beside dmaengine's). Every unit repeats its headers' types with one
+ * fingerprint, so this costs a comparison per repeated definition.
  */
 final class NameScanner {
     static final int MAX_DEPTH = 4096;
@@ -17,6 +23,8 @@ final class NameScanner {
 
     private final DieCursor c;
     final NameIndex.Builder names = new NameIndex.Builder(4096);
+    /** Struct, union and enum definitions whose fingerprint differs from their name's first, keyed by {@link #alternateHash}; null while none. */
+    NameIndex.Builder alternates;
     /** Variable definitions named only through DW_AT_specification: (spec DIE, definition DIE, address) triples. */
     long[] specs = new long[64];
     int nSpecs;
@@ -90,7 +98,7 @@ final class NameScanner {
             if (cat == 0 && a.fixedSize[e] >= 0 && !(kids && depth > 0)) {
                 r.pos += a.fixedSize[e];
             } else {
-                long name = 0, spec = 0, value = 0;
+                long name = 0, spec = 0, value = 0, size = 0, line = 0;
                 boolean decl = false, located = false;
                 for (int i = a.attrStart[e], n = i + a.attrCount[e]; i < n; i++) {
                     int at = a.attrName[i], form = a.attrForm[i];
@@ -111,13 +119,17 @@ final class NameScanner {
                         value = locationAddress(form, a.attrConst[i]);
                     } else if (at == Dw.AT_const_value) {
                         value = c.read(form, a.attrConst[i]);
+                    } else if (at == Dw.AT_byte_size) {
+                        size = c.read(form, a.attrConst[i]);
+                    } else if (at == Dw.AT_decl_line) {
+                        line = c.read(form, a.attrConst[i]);
                     } else {
                         int fs = a.attrFixed[i];
                         if (fs >= 0) r.pos += fs;
                         else c.skip(form, a.attrConst[i]);
                     }
                 }
-                if (cat != 0) record(cat, die, name, spec, decl, located, value, enumDie);
+                if (cat != 0) record(cat, die, name, spec, decl, located, cat == NameIndex.STRUCT || cat == NameIndex.UNION || cat == NameIndex.ENUM ? fingerprint(size, line) : value, enumDie);
             }
             if (kids) {
                 if (depth == 0 || (depth == 1 && tag == Dw.TAG_enumeration_type) || sibling <= die || sibling > end) {
@@ -160,6 +172,17 @@ final class NameScanner {
         return h;
     }
 
+    /** What tells distinct definitions of one name apart without reading their members: byte size and declaration line. */
+    static long fingerprint(long byteSize, long declLine) {
+        return byteSize << 32 ^ declLine;
+    }
+
+    /** The key of a (name, fingerprint) pair in an alternates table. */
+    static long alternateHash(long nameHash, long fingerprint) {
+        long h = (nameHash ^ fingerprint) * 0x9e3779b97f4a7c15L;
+        return h ^ (h >>> 31);
+    }
+
     private void record(int cat, long die, long name, long spec, boolean decl, boolean located, long value, long enumDie) {
         if (cat == NameIndex.VARIABLE) {
             if (name == 0) {
@@ -183,6 +206,12 @@ final class NameScanner {
         long hash = hashOf(name);
         if (cat == NameIndex.ENUMERATOR) names.add(cat, hash, enumDie, value, name);
         else if (cat == NameIndex.VARIABLE || cat == NameIndex.VARIABLE_DECL) names.add(cat, hash, die, located ? value : NO_ADDRESS, name);
-        else names.add(cat, hash, die, 0, name);
+        else if (cat == NameIndex.STRUCT || cat == NameIndex.UNION || cat == NameIndex.ENUM) {
+            int s = names.put(cat, hash, die, value, name);
+            if (s >= 0 && names.auxAt(s) != value) {
+                if (alternates == null) alternates = new NameIndex.Builder(16);
+                alternates.add(cat, alternateHash(hash, value), die, value, name);
+            }
+        } else names.add(cat, hash, die, 0, name);
     }
 }

@@ -1,11 +1,11 @@
 package io.kdx.symbols.pack;
 
 /**
- * The symbol pack file, version 3: everything analysis needs from one vmlinux, laid out so that it
+ * The symbol pack file, version 4: everything analysis needs from one vmlinux, laid out so that it
  * is used straight from a read-only memory map (nothing is parsed at open). Little-endian.
  * <pre>
  * 0   char magic[8] = "KDXSYMP\0"
- * 8   u32 version = 3
+ * 8   u32 version = 4
  * 12  u32 section count
  * 16  u64 file size (a shorter file is truncated)
  * 24  u64 checksum (version 3): CRC-32C of the whole file, these 8 bytes taken as zero; 0 in versions 1 and 2
@@ -23,16 +23,23 @@ package io.kdx.symbols.pack;
  * STRINGS     NUL-terminated UTF-8
  * NAME_*      the name index (see NameIndex): hashes u64, values u64, aux u64, name refs u64, categories u8;
  *             values are type indexes (variables: the variable's type, aux its DW_OP_addr address or -1;
- *             enumerators: aux holds the value)
+ *             enumerators: aux holds the value; structs, unions and enums (version 4): the definition
+ *             lookups answer with, aux the number of distinct definitions of the name)
+ * DEFINITIONS (version 4, only when some name has several distinct definitions) per such name:
+ *             {u32 category; u32 n; u64 name hash; i32 type[n], the one lookups answer first; i32 -1 when n is odd}
  * </pre>
- * Types stored: every struct, union, enum, typedef and base type the vmlinux's name index holds (the
- * first definition of each name), the types of all indexed global variables, and everything
- * reachable from them, so a pack answers every query its vmlinux answers.
+ * Types stored: every struct, union, enum, typedef and base type the vmlinux's name index holds (for
+ * a name distinct types share, each of them: see types.Definitions), the types of all indexed global
+ * variables, and everything reachable from them, so a pack answers every query its vmlinux answers.
  */
 public final class PackFormat {
     private PackFormat() {}
 
-    public static final int VERSION = 3; // 2: variables' aux holds their DW_OP_addr address; 3: a checksum
+    // 2: variables' aux holds their DW_OP_addr address; 3: a checksum; 4: a name's distinct definitions (DEFINITIONS),
+    // each its own type (a version 3 pack gave every member of a shared name the first definition)
+    public static final int VERSION = 4;
+    /** First version that lists a name's distinct definitions. */
+    public static final int LISTS_DEFINITIONS = 4;
     /** First version whose header holds a checksum (older ones are still read, their sections bounds-checked). */
     public static final int CHECKSUMMED = 3;
     public static final int CHECKSUM_OFFSET = 24;
@@ -42,7 +49,7 @@ public final class PackFormat {
 
     public static final int META = 1, SYM_ADDRS = 2, SYM_SIZES = 3, SYM_NAME_OFFS = 4, SYM_NAMES = 5, SYM_HASH = 6,
             ORC_META = 7, ORC_IPS = 8, ORC_ROWS = 9, ORC_TEXT = 10, TYPE_OFFSETS = 11, TYPE_RECORDS = 12, STRINGS = 13,
-            NAME_HASHES = 14, NAME_VALUES = 15, NAME_AUX = 16, NAME_REFS = 17, NAME_CATS = 18;
+            NAME_HASHES = 14, NAME_VALUES = 15, NAME_AUX = 16, NAME_REFS = 17, NAME_CATS = 18, DEFINITIONS = 19;
 
     public static final int TYPE_HEADER = 32, MEMBER_BYTES = 24, ENUMERATOR_BYTES = 16;
     public static final int NO_NAME = -1;

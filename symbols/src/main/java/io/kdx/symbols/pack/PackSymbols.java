@@ -141,7 +141,24 @@ public final class PackSymbols implements KernelSymbols {
                 sections[PackFormat.NAME_REFS], sections[PackFormat.NAME_CATS],
                 (ref, utf8) -> ref >= 0 && ref < strings.byteSize() && Bytes.equalsCString(strings, ref, utf8));
         this.version = version;
-        types = new PackTypes(index, version >= 2, new PackTypeSource(path, sections[PackFormat.TYPE_OFFSETS], sections[PackFormat.TYPE_RECORDS], strings));
+        MemorySegment definitions = sections[PackFormat.DEFINITIONS];
+        if (definitions != null) checkDefinitions(path, definitions, sections[PackFormat.TYPE_OFFSETS].byteSize() / 4);
+        types = new PackTypes(index, version >= 2, new PackTypeSource(path, sections[PackFormat.TYPE_OFFSETS], sections[PackFormat.TYPE_RECORDS], strings),
+                definitions);
+    }
+
+    /** DEFINITIONS: whole records, each naming types the pack holds. */
+    private static void checkDefinitions(Path path, MemorySegment d, long types) throws SymbolsException {
+        for (long p = 0; p < d.byteSize(); ) {
+            int n = p + 16 <= d.byteSize() ? Bytes.i32(d, p + 4) : -1;
+            long next = p + 16 + (((long) n + 1) & ~1L) * 4;
+            if (n < 2 || next > d.byteSize()) throw new SymbolsException(path, "damaged symbol pack: DEFINITIONS record at " + p + " is cut");
+            for (int i = 0; i < n; i++) {
+                int t = Bytes.i32(d, p + 16 + 4L * i);
+                if (t < 0 || t >= types) throw new SymbolsException(path, "damaged symbol pack: DEFINITIONS names type " + t + " of " + types);
+            }
+            p = next;
+        }
     }
 
     public static PackSymbols open(Path path) throws SymbolsException {

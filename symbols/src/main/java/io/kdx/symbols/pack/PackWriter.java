@@ -57,6 +57,7 @@ public final class PackWriter {
         int entries = 0;
         for (int s = 0; s < idx.slots(); s++) if (idx.category(s) != 0) entries++;
         NameIndex.Builder names = new NameIndex.Builder(entries);
+        ByteArrayOutputStream definitions = new ByteArrayOutputStream();
         try {
             for (int s = 0; s < idx.slots(); s++) {
                 int cat = idx.category(s);
@@ -70,6 +71,17 @@ public final class PackWriter {
                 } else if (cat == NameIndex.VARIABLE || cat == NameIndex.VARIABLE_DECL) {
                     value = index(types.variableTypeKeyOf(idx.value(s)));
                     aux = idx.aux(s); // the DW_OP_addr address
+                } else if (cat == NameIndex.STRUCT || cat == NameIndex.UNION || cat == NameIndex.ENUM) {
+                    long[] keys = types.definitionKeys(cat, name); // the one lookups answer first
+                    value = index(keys[0]);
+                    aux = keys.length;
+                    if (keys.length > 1) {
+                        ByteBuffer b = ByteBuffer.allocate(16 + (keys.length + 1) / 2 * 8).order(ByteOrder.LITTLE_ENDIAN);
+                        b.putInt(cat).putInt(keys.length).putLong(io.kdx.symbols.elf.Bytes.hash(name));
+                        for (long k : keys) b.putInt(index(k));
+                        if (keys.length % 2 != 0) b.putInt(-1);
+                        definitions.writeBytes(b.array());
+                    }
                 } else {
                     value = index(idx.value(s));
                 }
@@ -80,6 +92,7 @@ public final class PackWriter {
             throw e.getCause();
         }
         typeRecords();
+        if (definitions.size() > 0) sections.put(PackFormat.DEFINITIONS, definitions.toByteArray());
         sections.put(PackFormat.STRINGS, strings.toByteArray());
         NameIndex ni = names.build((ref, utf8) -> false);
         sections.put(PackFormat.NAME_HASHES, ni.hashes().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));

@@ -2,6 +2,8 @@ package io.kdx.symbols.types;
 
 import io.kdx.symbols.Type;
 import io.kdx.symbols.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -11,10 +13,12 @@ import java.util.OptionalLong;
 public abstract class IndexedTypes implements Types {
     protected final NameIndex index;
     protected final TypeGraph graph;
+    protected final Definitions definitions;
 
-    protected IndexedTypes(NameIndex index, TypeGraph graph) {
+    protected IndexedTypes(NameIndex index, TypeGraph graph, Definitions definitions) {
         this.index = index;
         this.graph = graph;
+        this.definitions = definitions;
     }
 
     public NameIndex index() {
@@ -34,10 +38,31 @@ public abstract class IndexedTypes implements Types {
         return s < 0 ? Long.MIN_VALUE : index.value(s);
     }
 
+    /** Keys of every distinct definition of a name in a category (STRUCT, UNION, ENUM), the one lookups answer first; empty when none. */
+    public long[] definitionKeys(int cat, String name) {
+        int s = index.find(cat, name);
+        return s < 0 ? new long[0] : definitions.all(s, graph);
+    }
+
     private Type byCategory(int cat, int declCat, String name) {
         int s = index.find(cat, name);
-        if (s < 0 && declCat != 0) s = index.find(declCat, name);
+        if (s >= 0) return graph.get(definitions.chosen(s, graph));
+        if (declCat != 0) s = index.find(declCat, name);
         return s < 0 ? null : graph.get(index.value(s));
+    }
+
+    @Override
+    public List<Type> definitions(String name) {
+        if (name == null) return List.of();
+        String n = name.strip();
+        int cat = n.startsWith("struct ") ? NameIndex.STRUCT : n.startsWith("union ") ? NameIndex.UNION
+                : n.startsWith("enum ") ? NameIndex.ENUM : 0;
+        if (cat == 0) return Types.super.definitions(n);
+        long[] keys = definitionKeys(cat, n.substring(n.indexOf(' ') + 1).strip());
+        if (keys.length == 0) return Types.super.definitions(n); // a declaration only, or nothing
+        List<Type> out = new ArrayList<>(keys.length);
+        for (long k : keys) out.add(graph.get(k));
+        return out;
     }
 
     @Override

@@ -92,6 +92,14 @@ public final class NameIndex {
 
         /** Inserts unless the category already holds that name hash; returns whether it inserted. */
         public boolean add(int cat, long hash, long value, long auxValue, long nameRef) {
+            return put(cat, hash, value, auxValue, nameRef) < 0;
+        }
+
+        /**
+         * Inserts unless the category already holds that name hash: -1 when it inserted, else the slot
+         * of the entry already there (valid until the next insertion), for {@link #auxAt}/{@link #setAux}.
+         */
+        public int put(int cat, long hash, long value, long auxValue, long nameRef) {
             if ((size + 1) * 2 > c.length) grow();
             int mask = c.length - 1;
             for (int s = slot(hash, cat) & mask; ; s = (s + 1) & mask) {
@@ -102,10 +110,18 @@ public final class NameIndex {
                     a[s] = auxValue;
                     r[s] = nameRef;
                     size++;
-                    return true;
+                    return -1;
                 }
-                if (c[s] == cat && h[s] == hash) return false;
+                if (c[s] == cat && h[s] == hash) return s;
             }
+        }
+
+        public long auxAt(int slot) {
+            return a[slot];
+        }
+
+        public void setAux(int slot, long auxValue) {
+            a[slot] = auxValue;
         }
 
         /** Whether a name hash is present in a category. */
