@@ -227,21 +227,18 @@ public final class AnalysisContext {
     public BlockedTask blocked(TaskInfo t, List<String> chain, boolean proven) {
         List<Frame> frames = List.of();
         String note = null;
-        MemoryFault fault = null;
+        Backtrace bt;
         try {
-            Backtrace bt = Unwinder.trace(k, t);
+            bt = Unwinder.trace(k, t);
             frames = bt.frames();
             note = bt.note();
-            fault = bt.fault();
         } catch (MemoryFault | MissingTypeException e) {
             note = "stack unreadable: " + e.getMessage();
-            if (e instanceof MemoryFault f) fault = f;
+            bt = new Backtrace(frames, note, List.of(), e instanceof MemoryFault f ? f : null);
         }
-        // a stack cut by an unreadable page is said once per task, from the fault that cut it
-        if (fault != null && stackFaults.add(t.task())) {
-            unreadable.add(Unreadable.of(Unreadable.STACK, Fmt.format("stack of task_struct 0x%x", t.task()), fault,
-                    Fmt.format("the stack of pid %d (%s) could not be read in full: %s", t.pid(), t.comm(), note)));
-        }
+        // a stack cut by an unreadable page is said once per task, from the fault that cut it, naming the task and
+        // what the walk read (the record kdx bt gives)
+        if (bt.fault() != null && stackFaults.add(t.task())) unreadable.add(bt.unreadable(t));
         double secs = t.sinceRunNs() < 0 ? -1 : t.sinceRunNs() / 1e9;
         return new BlockedTask(t.pid(), t.comm(), t.task(), t.state(), wchan.of(frames), secs, frames, note, chain, proven);
     }
