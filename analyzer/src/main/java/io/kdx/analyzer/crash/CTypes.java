@@ -1,0 +1,150 @@
+package io.kdx.analyzer.crash;
+
+import io.kdx.symbols.Member;
+import io.kdx.symbols.Type;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The C types {@code p}'s expressions make that the kernel's types need not hold: gdb's built-in
+ * integer types (a literal's {@code int}, a cast's {@code unsigned long}) and pointers to any type
+ * (a cast's {@code struct task_struct *}, {@code &x}), spelled as gdb prints them. The usual
+ * arithmetic conversions of C are here too: x86_64's LP64 sizes.
+ */
+final class CTypes {
+    private CTypes() {}
+
+    static final Type VOID = new Base("void", -1, false, Type.Kind.VOID);
+    static final Type CHAR = base("char", 1, true), SCHAR = base("signed char", 1, true), UCHAR = base("unsigned char", 1, false);
+    static final Type SHORT = base("short", 2, true), USHORT = base("unsigned short", 2, false);
+    static final Type INT = base("int", 4, true), UINT = base("unsigned int", 4, false);
+    static final Type LONG = base("long", 8, true), ULONG = base("unsigned long", 8, false);
+    static final Type LLONG = base("long long", 8, true), ULLONG = base("unsigned long long", 8, false);
+    static final Type BOOL = base("_Bool", 1, false);
+
+    /** The built-in type spelled by C's keywords in any order ("long unsigned int", "unsigned"), or null. */
+    static Type builtin(List<String> words) {
+        int unsigned = 0, signed = 0, longs = 0, shorts = 0, ints = 0, chars = 0, other = 0;
+        for (String w : words) {
+            switch (w) {
+                case "unsigned" -> unsigned++;
+                case "signed" -> signed++;
+                case "long" -> longs++;
+                case "short" -> shorts++;
+                case "int" -> ints++;
+                case "char" -> chars++;
+                default -> other++;
+            }
+        }
+        if (words.size() == 1 && words.getFirst().equals("void")) return VOID;
+        if (words.size() == 1 && words.getFirst().equals("_Bool")) return BOOL;
+        if (other > 0 || unsigned + signed > 1 || ints > 1 || chars > 1 || longs > 2 || shorts > 1 || (shorts > 0 && longs > 0)) return null;
+        if (chars == 1) return longs + shorts + ints > 0 ? null : unsigned > 0 ? UCHAR : signed > 0 ? SCHAR : CHAR;
+        if (shorts == 1) return unsigned > 0 ? USHORT : SHORT;
+        if (longs == 2) return unsigned > 0 ? ULLONG : LLONG;
+        if (longs == 1) return unsigned > 0 ? ULONG : LONG;
+        return unsigned > 0 ? UINT : INT;
+    }
+
+    private static final Map<String, String> KEYWORDS = Map.of("unsigned", "", "signed", "", "long", "", "short", "", "int", "",
+            "char", "", "void", "", "_Bool", "");
+
+    static boolean keyword(String w) {
+        return KEYWORDS.containsKey(w);
+    }
+
+    static Type base(String name, long size, boolean signed) {
+        return new Base(name, size, signed, Type.Kind.BASE);
+    }
+
+    static Type pointerTo(Type t) {
+        return new Pointer(t);
+    }
+
+    static Type arrayOf(Type element, long count) {
+        return new Array(element, count);
+    }
+
+    /**
+     * A type name as gdb prints it: GCC's DWARF says "long unsigned int", gdb "unsigned long" (and
+     * "long", "short", "unsigned short", "long long", "unsigned long long" likewise).
+     */
+    static String gdbSpelling(String cName) {
+        return cName.replaceAll("\\blong long unsigned int\\b", "unsigned long long").replaceAll("\\blong long int\\b", "long long")
+                .replaceAll("\\blong unsigned int\\b", "unsigned long").replaceAll("\\blong int\\b", "long")
+                .replaceAll("\\bshort unsigned int\\b", "unsigned short").replaceAll("\\bshort int\\b", "short");
+    }
+
+    /** Whether the resolved type is an integer (base types, enums, _Bool). */
+    static boolean integer(Type r) {
+        return r.kind() == Type.Kind.BASE || r.kind() == Type.Kind.ENUM;
+    }
+
+    /** C's integer promotion: what is narrower than int becomes int. */
+    static Type promote(Type r) {
+        if (r.kind() == Type.Kind.ENUM) return r.size() <= 4 ? (r.signed() ? INT : UINT) : r.signed() ? LONG : ULONG;
+        if (r.size() < 4) return INT;
+        return r;
+    }
+
+    /** The usual arithmetic conversions of two promoted integer types (LP64). */
+    static Type common(Type a, Type b) {
+        a = promote(a.resolved());
+        b = promote(b.resolved());
+        long size = Math.max(a.size(), b.size());
+        boolean unsigned = (a.size() == size && !a.signed()) || (b.size() == size && !b.signed());
+        if (size <= 4) return unsigned ? UINT : INT;
+        return unsigned ? ULONG : LONG;
+    }
+
+    /** V truncated to the width of integer type T and extended by its sign (a bool is 0 or 1). */
+    static long fit(Type t, long v) {
+        Type r = t.resolved();
+        if (r.kind() == Type.Kind.BASE && r.name() != null && (r.name().equals("_Bool") || r.name().equals("bool"))) return v != 0 ? 1 : 0;
+        int bits = (int) Math.min(64, 8 * Math.max(1, r.size()));
+        if (bits == 64) return v;
+        return r.signed() ? (v << (64 - bits)) >> (64 - bits) : v & ((1L << bits) - 1);
+    }
+
+    private record Base(String name, long size, boolean signed, Kind kind) implements Type {
+        @Override public Type target() { return null; }
+        @Override public long count() { return 0; }
+        @Override public List<Member> members() { return List.of(); }
+        @Override public List<Type.Enumerator> enumerators() { return List.of(); }
+        @Override public Type resolved() { return this; }
+        @Override public String cName() { return name; }
+        @Override public Member member(String path) { return null; }
+    }
+
+    private record Array(Type target, long count) implements Type {
+        @Override public Kind kind() { return Kind.ARRAY; }
+        @Override public String name() { return null; }
+        @Override public long size() { return count * target.resolved().size(); }
+        @Override public List<Member> members() { return List.of(); }
+        @Override public List<Type.Enumerator> enumerators() { return List.of(); }
+        @Override public boolean signed() { return false; }
+        @Override public Type resolved() { return this; }
+        @Override public Member member(String path) { return null; }
+        @Override public String cName() { return target.cName() + "[" + count + "]"; }
+    }
+
+    /** A pointer to T, spelled as gdb spells it: "struct task_struct *", "char **", "char (*)[16]". */
+    private record Pointer(Type target) implements Type {
+        @Override public Kind kind() { return Kind.POINTER; }
+        @Override public String name() { return null; }
+        @Override public long size() { return 8; }
+        @Override public long count() { return 0; }
+        @Override public List<Member> members() { return List.of(); }
+        @Override public List<Type.Enumerator> enumerators() { return List.of(); }
+        @Override public boolean signed() { return false; }
+        @Override public Type resolved() { return this; }
+        @Override public Member member(String path) { return null; }
+
+        @Override
+        public String cName() {
+            if (target.kind() == Kind.ARRAY) return target.target().cName() + " (*)[" + target.count() + "]";
+            String n = target.cName();
+            return n.endsWith("*") ? n + "*" : n + " *";
+        }
+    }
+}
