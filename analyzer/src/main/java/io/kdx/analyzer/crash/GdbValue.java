@@ -182,11 +182,19 @@ final class GdbValue {
         return r.name() != null && r.name().contains("char");
     }
 
-    /** gdb's escapes: \000-style octal for the unprintable, backslash before the quote and the backslash. */
+    /** gdb's escapes: C's \a \b \f \n \r \t \v, \000-style octal for the other unprintable, a backslash before the quote and the backslash. */
     static String escape(int c, char quote) {
         if (c == quote || c == '\\') return "\\" + (char) c;
-        if (c == '\n') return "\\n";
-        if (c == '\t') return "\\t";
+        switch (c) {
+            case 7: return "\\a";
+            case '\b': return "\\b";
+            case '\f': return "\\f";
+            case '\n': return "\\n";
+            case '\r': return "\\r";
+            case '\t': return "\\t";
+            case 11: return "\\v";
+            default: break;
+        }
         if (c >= 0x20 && c < 0x7f) return String.valueOf((char) c);
         return String.format("\\%03o", c);
     }
