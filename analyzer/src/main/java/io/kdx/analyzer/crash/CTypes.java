@@ -14,7 +14,7 @@ import java.util.Map;
 final class CTypes {
     private CTypes() {}
 
-    static final Type VOID = new Base("void", -1, false, Type.Kind.VOID);
+    static final Type VOID = new Made(Type.Kind.VOID, "void", -1, false, null, 0);
     static final Type CHAR = base("char", 1, true), SCHAR = base("signed char", 1, true), UCHAR = base("unsigned char", 1, false);
     static final Type SHORT = base("short", 2, true), USHORT = base("unsigned short", 2, false);
     static final Type INT = base("int", 4, true), UINT = base("unsigned int", 4, false);
@@ -54,15 +54,15 @@ final class CTypes {
     }
 
     static Type base(String name, long size, boolean signed) {
-        return new Base(name, size, signed, Type.Kind.BASE);
+        return new Made(Type.Kind.BASE, name, size, signed, null, 0);
     }
 
     static Type pointerTo(Type t) {
-        return new Pointer(t);
+        return new Made(Type.Kind.POINTER, null, 8, false, t, 0);
     }
 
     static Type arrayOf(Type element, long count) {
-        return new Array(element, count);
+        return new Made(Type.Kind.ARRAY, null, 0, false, element, count);
     }
 
     /**
@@ -106,45 +106,28 @@ final class CTypes {
         return r.signed() ? (v << (64 - bits)) >> (64 - bits) : v & ((1L << bits) - 1);
     }
 
-    private record Base(String name, long size, boolean signed, Kind kind) implements Type {
-        @Override public Type target() { return null; }
-        @Override public long count() { return 0; }
+    /**
+     * One made type: a base type (NAME, SIZE, SIGNED), or a pointer to or array of TARGET, spelled as gdb
+     * spells it: "struct task_struct *", "char **", "char (*)[16]", "char[204]".
+     */
+    private record Made(Kind kind, String name, long size, boolean signed, Type target, long count) implements Type {
+        @Override public long size() { return kind == Kind.ARRAY ? count * target.resolved().size() : size; }
         @Override public List<Member> members() { return List.of(); }
         @Override public List<Type.Enumerator> enumerators() { return List.of(); }
-        @Override public Type resolved() { return this; }
-        @Override public String cName() { return name; }
-        @Override public Member member(String path) { return null; }
-    }
-
-    private record Array(Type target, long count) implements Type {
-        @Override public Kind kind() { return Kind.ARRAY; }
-        @Override public String name() { return null; }
-        @Override public long size() { return count * target.resolved().size(); }
-        @Override public List<Member> members() { return List.of(); }
-        @Override public List<Type.Enumerator> enumerators() { return List.of(); }
-        @Override public boolean signed() { return false; }
-        @Override public Type resolved() { return this; }
-        @Override public Member member(String path) { return null; }
-        @Override public String cName() { return target.cName() + "[" + count + "]"; }
-    }
-
-    /** A pointer to T, spelled as gdb spells it: "struct task_struct *", "char **", "char (*)[16]". */
-    private record Pointer(Type target) implements Type {
-        @Override public Kind kind() { return Kind.POINTER; }
-        @Override public String name() { return null; }
-        @Override public long size() { return 8; }
-        @Override public long count() { return 0; }
-        @Override public List<Member> members() { return List.of(); }
-        @Override public List<Type.Enumerator> enumerators() { return List.of(); }
-        @Override public boolean signed() { return false; }
         @Override public Type resolved() { return this; }
         @Override public Member member(String path) { return null; }
 
         @Override
         public String cName() {
-            if (target.kind() == Kind.ARRAY) return target.target().cName() + " (*)[" + target.count() + "]";
-            String n = target.cName();
-            return n.endsWith("*") ? n + "*" : n + " *";
+            return switch (kind) {
+                case POINTER -> {
+                    if (target.kind() == Kind.ARRAY) yield target.target().cName() + " (*)[" + target.count() + "]";
+                    String n = target.cName();
+                    yield n.endsWith("*") ? n + "*" : n + " *";
+                }
+                case ARRAY -> target.cName() + "[" + count + "]";
+                default -> name;
+            };
         }
     }
 }
