@@ -94,7 +94,7 @@ final class DataCommands {
         sb.append("}\nSIZE: ").append(t.size()).append('\n');
     }
 
-    private static String decl(Member m) {
+    static String decl(Member m) {
         Type t = m.type();
         StringBuilder suffix = new StringBuilder();
         int guard = 0;

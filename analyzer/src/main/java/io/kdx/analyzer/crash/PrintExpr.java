@@ -65,6 +65,15 @@ final class PrintExpr {
             }
         }
         if (words.isEmpty()) throw new CommandError("gdb", "gdb request failed: " + cmd);
+        if (!gdb) {
+            String first = words.getFirst();
+            int colon = first.lastIndexOf(':');
+            String name = colon > 0 ? first.substring(0, colon) : first;
+            if (PerCpuPrint.perCpu(s, name)) {
+                PerCpuPrint.print(s, name, colon > 0 ? first.substring(colon + 1) : null, fmt, out);
+                return;
+            }
+        }
         String expr = String.join(" ", words);
         String request = (gdb ? cmd : "p") + " " + expr;
         String leader = !gdb && s.kernel.symbol(words.getFirst()) != 0 ? words.getFirst() : null;
@@ -76,14 +85,20 @@ final class PrintExpr {
         } catch (RuntimeException e) { // ExprError, MemoryFault, MissingTypeException, an object too big to print: crash's one line
             throw new CommandError(gdb ? "gdb" : "p", "gdb request failed: " + request);
         }
-        StringBuilder sb = new StringBuilder();
-        if (leader != null) sb.append(leader).append(" = ");
-        String value = "$" + ++s.printCount + " = " + answer;
+        out.println(led(leader, "$" + ++s.printCount + " = " + answer));
+    }
+
+    /**
+     * VALUE after crash's leader "NAME = " (process_gdb_output): a first line that opens a brace with
+     * more after it has the brace moved to a line of its own. No leader: VALUE as it is.
+     */
+    static String led(String leader, String value) {
+        if (leader == null) return value;
         int nl = value.indexOf('\n'), brace = value.indexOf('{');
-        if (leader != null && brace >= 0 && (nl < 0 || brace < nl) && brace + 1 < value.length() && value.charAt(brace + 1) != '\n') {
+        if (brace >= 0 && (nl < 0 || brace < nl) && brace + 1 < value.length() && value.charAt(brace + 1) != '\n') {
             value = value.substring(0, brace) + "\n {" + value.substring(brace + 1);
         }
-        out.println(sb.append(value));
+        return leader + " = " + value;
     }
 
     /** A word such as "-1" after the expression began: part of it (kdx); crash would read it as options. */
@@ -93,8 +108,11 @@ final class PrintExpr {
 
     /** What gdb prints after "$N = " for EXPR in format FMT (0, 'h' radix 16, 'x', 'd'). */
     static String answer(CrashSession s, String expr, char fmt) {
-        CEval ev = new CEval(s.kernel);
-        Value v = ev.eval(expr);
+        return render(s, new CEval(s.kernel).eval(expr), fmt);
+    }
+
+    /** V as gdb prints a value after "$N = ". */
+    static String render(CrashSession s, Value v, char fmt) {
         GdbValue g = new GdbValue(s.kernel, fmt);
         Type r = v.type().resolved();
         StringBuilder sb = new StringBuilder();
