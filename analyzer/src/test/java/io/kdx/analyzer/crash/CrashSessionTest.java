@@ -197,4 +197,16 @@ class CrashSessionTest {
                 "p: gdb request failed: p *(struct task_struct *)0", "gdb: gdb request failed: p/x nosuch", "p: gdb request failed: p nosuch",
                 "p: invalid option -- '5'", "p: -d and -x are mutually exclusive"), r.err().lines().toList());
     }
+
+    /** p of a per-CPU variable with the sample's symbols from the dump: crash's declaration and addresses, and one CPU's instance. */
+    @Test
+    void printPerCpuVariables() throws Exception {
+        Run r = run("p runqueues\np runqueues:0\np nr_cpu_ids\n", true);
+        long rq = kernel.symbol("runqueues");
+        StringBuilder want = new StringBuilder("PER-CPU DATA TYPE:\n  struct rq runqueues;\nPER-CPU ADDRESSES:\n");
+        for (int c = 0; c < kernel.nrCpus(); c++) want.append(String.format("  [%d]: %x%n", c, kernel.perCpu(rq, c)));
+        assertTrue(r.out().startsWith(want + "per_cpu(runqueues, 0) = $1 = {\n  __lock = {\n"), r.out());
+        assertTrue(r.out().endsWith("}\nnr_cpu_ids = $2 = " + kernel.nrCpus() + "\n"), r.out());
+        assertEquals("", r.err());
+    }
 }
