@@ -136,12 +136,21 @@ final class CExpr {
         return new ExprError("A syntax error in expression, near `" + src.substring(peek().at) + "'.");
     }
 
+    /** Nesting deeper than this is refused, so that no input can exhaust the stack. */
+    static final int MAX_DEPTH = 256;
+    private int depth;
+
     private Node conditional() {
-        Node c = binary(0);
-        if (!eat("?")) return c;
-        Node a = conditional();
-        expect(":");
-        return new Cond(c, a, conditional());
+        if (++depth > MAX_DEPTH) throw new ExprError("Expression nested too deeply.");
+        try {
+            Node c = binary(0);
+            if (!eat("?")) return c;
+            Node a = conditional();
+            expect(":");
+            return new Cond(c, a, conditional());
+        } finally {
+            depth--;
+        }
     }
 
     /** Binary operators by C's precedence, lowest first; all left-associative. */
@@ -159,6 +168,15 @@ final class CExpr {
     }
 
     private Node unary() {
+        if (++depth > MAX_DEPTH) throw new ExprError("Expression nested too deeply.");
+        try {
+            return unaryAt();
+        } finally {
+            depth--;
+        }
+    }
+
+    private Node unaryAt() {
         Token t = peek();
         if (t.kind == 'o' && List.of("-", "+", "!", "~", "*", "&").contains(t.text)) {
             pos++;

@@ -108,5 +108,10 @@ class CExprTest {
         assertThrows(ExprError.class, () -> parse("(struct)0"));
         assertThrows(ExprError.class, () -> parse("1 ? 2"));
         assertThrows(ExprError.class, () -> parse("a[1"));
+        // no input exhausts the stack: deep nesting is one error line
+        assertEquals("Expression nested too deeply.", assertThrows(ExprError.class,
+                () -> parse("(".repeat(5000) + "1" + ")".repeat(5000))).getMessage());
+        assertEquals("Expression nested too deeply.", assertThrows(ExprError.class, () -> parse("-".repeat(5000) + "1")).getMessage());
+        assertEquals(i(1), parse("(".repeat(100) + "1" + ")".repeat(100)));
     }
 }
