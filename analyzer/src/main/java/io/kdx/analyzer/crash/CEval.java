@@ -82,7 +82,11 @@ final class CEval {
     private Value variable(String name) {
         Type t = k.types().variableType(name);
         long addr = k.symbol(name);
-        if (addr == 0) throw new ExprError("No symbol \"" + name + "\" in current context.");
+        if (addr == 0) {
+            java.util.OptionalLong e = k.types().enumerator(name);
+            if (e.isPresent()) return Value.of(CTypes.enumeratorType(name, e.getAsLong()), e.getAsLong());
+            throw new ExprError("No symbol \"" + name + "\" in current context.");
+        }
         if (t == null) throw new ExprError("'" + name + "' has unknown type; cast it to its declared type");
         Type r = t.resolved();
         if (r.kind() == Type.Kind.ARRAY && r.count() == 0 && r.target() != null && k.symbols().hasSizes()) {

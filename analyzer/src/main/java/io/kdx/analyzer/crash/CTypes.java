@@ -61,6 +61,11 @@ final class CTypes {
         return new Made(Type.Kind.POINTER, null, 8, false, t, 0);
     }
 
+    /** The type of an enumerator named alone (p SB_FREEZE_COMPLETE): an int-sized enum that knows that one name, so it prints by name. */
+    static Type enumeratorType(String name, long value) {
+        return new Made(Type.Kind.ENUM, null, 4, value < 0, null, 0, List.of(new Type.Enumerator(name, value)));
+    }
+
     static Type arrayOf(Type element, long count) {
         return new Made(Type.Kind.ARRAY, null, 0, false, element, count);
     }
@@ -110,10 +115,14 @@ final class CTypes {
      * One made type: a base type (NAME, SIZE, SIGNED), or a pointer to or array of TARGET, spelled as gdb
      * spells it: "struct task_struct *", "char **", "char (*)[16]", "char[204]".
      */
-    private record Made(Kind kind, String name, long size, boolean signed, Type target, long count) implements Type {
+    private record Made(Kind kind, String name, long size, boolean signed, Type target, long count, List<Type.Enumerator> enumerators)
+            implements Type {
+        Made(Kind kind, String name, long size, boolean signed, Type target, long count) {
+            this(kind, name, size, signed, target, count, List.of());
+        }
+
         @Override public long size() { return kind == Kind.ARRAY ? count * target.resolved().size() : size; }
         @Override public List<Member> members() { return List.of(); }
-        @Override public List<Type.Enumerator> enumerators() { return List.of(); }
         @Override public Type resolved() { return this; }
         @Override public Member member(String path) { return null; }
 
@@ -126,6 +135,7 @@ final class CTypes {
                     yield n.endsWith("*") ? n + "*" : n + " *";
                 }
                 case ARRAY -> target.cName() + "[" + count + "]";
+                case ENUM -> "enum {...}";
                 default -> name;
             };
         }
