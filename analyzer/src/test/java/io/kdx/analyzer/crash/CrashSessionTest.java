@@ -209,4 +209,12 @@ class CrashSessionTest {
         assertTrue(r.out().endsWith("}\nnr_cpu_ids = $2 = " + kernel.nrCpus() + "\n"), r.out());
         assertEquals("", r.err());
     }
+
+    /** An enumerator alone prints by name, in arithmetic as a number (the sample's BTF has every enum). */
+    @Test
+    void printEnumerators() throws Exception {
+        Run r = run("p SB_FREEZE_COMPLETE\np SB_FREEZE_COMPLETE + 1\np -x SB_FREEZE_COMPLETE\np NO_SUCH_ENUMERATOR_X\n", true);
+        assertEquals("$1 = SB_FREEZE_COMPLETE\n$2 = 5\n$3 = SB_FREEZE_COMPLETE\n", r.out());
+        assertEquals("p: gdb request failed: p NO_SUCH_ENUMERATOR_X\n", r.err());
+    }
 }
