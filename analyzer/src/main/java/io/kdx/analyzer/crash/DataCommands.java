@@ -172,7 +172,7 @@ final class DataCommands {
             }
             char c = letters == null ? 0 : letters.of(sym, start - s.kernel.kaslrOffset());
             if (c == 0) c = letterWithoutSymtab(s, start);
-            out.printf("%x (%c) %s%n", addr, c, name);
+            out.println(Long.toHexString(addr) + " (" + c + ") " + name); // no format: the same digits in every locale
         }
     }
 
