@@ -49,8 +49,16 @@ final class CrashSession {
 
     /** A command's failure: one line, printed as "COMMAND: message". */
     static final class CommandError extends RuntimeException {
+        /** The name the line starts with when it is not the command's (crash's "gdb: " for what it passes to gdb). */
+        final String who;
+
         CommandError(String message) {
+            this(null, message);
+        }
+
+        CommandError(String who, String message) {
             super(message, null, false, false);
+            this.who = who;
         }
     }
 
@@ -195,7 +203,7 @@ final class CrashSession {
             dispatch(name, words, out);
         } catch (CommandError e) {
             out.flush();
-            err.println(name + ": " + e.getMessage());
+            err.println((e.who != null ? e.who : name) + ": " + e.getMessage());
         } catch (MemoryFault e) {
             out.flush();
             err.println(name + ": read error: " + e.getMessage());
@@ -224,13 +232,16 @@ final class CrashSession {
             case "set" -> TaskCommands.set(this, args, out);
             case "files" -> TaskCommands.files(this, args, out);
             case "struct", "union" -> DataCommands.struct(this, args, out);
-            case "p", "print", "px", "pd", "p/x", "p/d", "print/x", "print/d" -> DataCommands.print(this, name, args, out);
+            case "p", "print", "px", "pd" -> DataCommands.print(this, name, args, out);
             case "sym" -> DataCommands.sym(this, args, out);
             case "rd" -> DataCommands.rd(this, args, out);
             case "waitq" -> DataCommands.waitq(this, args, out);
             case "cd" -> cd(args, out);
             case "help", "h" -> help(args, out);
-            default -> err.println("crash: command not found: " + name);
+            default -> {
+                if (name.matches("(p|print)/\\w+")) DataCommands.print(this, name, args, out);
+                else err.println("crash: command not found: " + name);
+            }
         }
     }
 

@@ -95,7 +95,7 @@ final class DataCommands {
         sb.append("}\nSIZE: ").append(t.size()).append('\n');
     }
 
-    private static String decl(Member m) {
+    static String decl(Member m) {
         Type t = m.type();
         StringBuilder suffix = new StringBuilder();
         int guard = 0;
@@ -119,16 +119,41 @@ final class DataCommands {
     }
 
     /**
-     * sym NAME|ADDRESS: "ADDRESS (L) NAME", NAME+OFFSET inside a symbol, L the nm letter crash prints:
-     * from the vmlinux's symbol table when the session has one (SymLetters), else T inside the kernel
-     * text, B inside the bss, D elsewhere. crash adds a text symbol's source file and line; kdx does not.
+     * sym [-l] [-q STRING] [NAME|ADDRESS…]: "ADDRESS (L) NAME", NAME+OFFSET inside a symbol, L the nm
+     * letter crash prints: from the vmlinux's symbol table when the session has one (SymLetters), else
+     * T inside the kernel text, B inside the bss, D elsewhere. -l lists the kernel's symbols and -q
+     * those whose name holds STRING, as crash keeps them (SymList); crash's module symbols after them
+     * are not listed. crash adds a text symbol's source file and line; kdx does not.
      */
     static void sym(CrashSession s, List<String> args, PrintStream out) {
-        if (args.isEmpty()) throw new CommandError("a symbol or an address is needed");
-        long text0 = s.kernel.symbol("_stext"), text1 = s.kernel.symbol("_etext");
-        long bss0 = s.kernel.symbol("__bss_start"), bss1 = s.kernel.symbol("__bss_stop");
+        List<String> rest = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-l") || a.equals("-L")) {
+                for (SymList.Sym x : SymList.kernel(s)) sb.append(x.line()).append('\n');
+            } else if (a.startsWith("-q")) {
+                String q = a.length() > 2 ? a.substring(2) : i + 1 < args.size() ? args.get(++i) : null;
+                if (q == null) throw new CommandError("option requires an argument -- 'q'");
+                int found = 0;
+                for (SymList.Sym x : SymList.kernel(s)) {
+                    if (x.name().contains(q)) {
+                        sb.append(x.line()).append('\n');
+                        found++;
+                    }
+                }
+                if (found == 0) sb.append("(none found)\n");
+            } else if (a.startsWith("-") && a.length() > 1) {
+                throw new CommandError("option " + a + " is not supported by kdx (it has -l and -q)");
+            } else {
+                rest.add(a);
+            }
+        }
+        out.print(sb);
+        if (rest.isEmpty() && !sb.isEmpty()) return;
+        if (rest.isEmpty()) throw new CommandError("a symbol or an address is needed");
         SymLetters letters = s.symLetters();
-        for (String a : args) {
+        for (String a : rest) {
             Long n = CrashText.number(a);
             long addr, start;
             String name, sym;
@@ -147,13 +172,18 @@ final class DataCommands {
                 start = addr;
             }
             char c = letters == null ? 0 : letters.of(sym, start - s.kernel.kaslrOffset());
-            if (c == 0) {
-                boolean text = Long.compareUnsigned(start, text0) >= 0 && Long.compareUnsigned(start, text1) < 0;
-                boolean bss = bss0 != 0 && Long.compareUnsigned(start, bss0) >= 0 && Long.compareUnsigned(start, bss1) < 0;
-                c = text ? 'T' : bss ? 'B' : 'D';
-            }
-            out.print(Fmt.format("%x (%c) %s%n", addr, c, name));
+            if (c == 0) c = letterWithoutSymtab(s, start);
+            out.println(Long.toHexString(addr) + " (" + c + ") " + name); // no format: the same digits in every locale
         }
+    }
+
+    /** sym's letter for a symbol at ADDRESS when no vmlinux's symbol table says: T in the kernel text, B in the bss, D elsewhere. */
+    static char letterWithoutSymtab(CrashSession s, long address) {
+        long text0 = s.kernel.symbol("_stext"), text1 = s.kernel.symbol("_etext");
+        long bss0 = s.kernel.symbol("__bss_start"), bss1 = s.kernel.symbol("__bss_stop");
+        boolean text = Long.compareUnsigned(address, text0) >= 0 && Long.compareUnsigned(address, text1) < 0;
+        boolean bss = bss0 != 0 && Long.compareUnsigned(address, bss0) >= 0 && Long.compareUnsigned(address, bss1) < 0;
+        return text ? 'T' : bss ? 'B' : 'D';
     }
 
     /** rd ADDRESS|SYMBOL [COUNT]: COUNT 64-bit words, two a line, with their ASCII, as crash's rd. */

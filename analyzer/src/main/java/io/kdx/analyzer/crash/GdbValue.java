@@ -14,12 +14,24 @@ import io.kdx.symbols.Type;
  * escapes, pointers in hex (a function's with {@code <name>}), enums by name.
  */
 final class GdbValue {
-    static final int MAX_DEPTH = 16, MAX_ELEMENTS = 200, MAX_BYTES = 1 << 20;
+    /** crash sets gdb's print elements to 256 (gdb_interface.c) and its repeat threshold out of reach. */
+    static final int MAX_DEPTH = 16, MAX_ELEMENTS = 256, MAX_BYTES = 1 << 20;
 
     private final Kernel k;
+    /**
+     * How numbers print: 0 as gdb's default (decimal), 'h' with output-radix 16 (crash's p -x: integers
+     * and chars in hex, pointers, enums and strings as ever), 'x' and 'd' as gdb's /x and /d formats
+     * (every scalar, char arrays included, as a number; pointers bare).
+     */
+    private final char format;
 
     GdbValue(Kernel k) {
+        this(k, (char) 0);
+    }
+
+    GdbValue(Kernel k, char format) {
         this.k = k;
+        this.format = format;
     }
 
     /** The bytes of an object of {@code size} at {@code address}; a MemoryFault when unreadable. */
@@ -35,14 +47,18 @@ final class GdbValue {
         switch (r.kind()) {
             case STRUCT, UNION -> members(r, b, off, depth, sb);
             case ARRAY -> array(r, b, off, depth, sb);
-            case POINTER -> pointer(r, raw(b, off, 8), sb);
+            case POINTER -> {
+                if (format == 'x' || format == 'd') number(raw(b, off, 8), 64, true, sb);
+                else pointer(r, raw(b, off, 8), sb);
+            }
             case ENUM -> {
                 long v = scalar(r, b, off, bitOffset, bitSize);
                 String name = null;
                 for (Type.Enumerator e : r.enumerators()) if (e.value() == v) name = e.name();
-                sb.append(name != null ? name : Long.toString(v));
+                if (format == 'x' || format == 'd' || name == null && format == 'h') number(v, bits(r, bitSize), r.signed(), sb);
+                else sb.append(name != null ? name : Long.toString(v));
             }
-            case BASE -> base(r, scalar(r, b, off, bitOffset, bitSize), sb);
+            case BASE -> base(r, scalar(r, b, off, bitOffset, bitSize), bits(r, bitSize), sb);
             case FUNCTION -> sb.append("{...}");
             default -> sb.append("<unknown type>");
         }
@@ -70,7 +86,7 @@ final class GdbValue {
     private void array(Type r, byte[] b, int off, int depth, StringBuilder sb) {
         Type e = r.target().resolved();
         long n = r.count();
-        if (e.kind() == Type.Kind.BASE && e.size() == 1 && isChar(e)) {
+        if (e.kind() == Type.Kind.BASE && e.size() == 1 && isChar(e) && format != 'x' && format != 'd') {
             // gdb drops one final NUL of a char array it prints whole (crash 8.0.2: s_id[32] shows 31 characters)
             long len = n > 0 && raw(b, off + (int) n - 1, 1) == 0 ? n - 1 : n;
             sb.append('"');
@@ -97,11 +113,14 @@ final class GdbValue {
             String sym = symbol(v);
             if (sym != null) sb.append(" <").append(sym).append('>');
         } else if (target != null && target.kind() == Type.Kind.BASE && target.size() == 1 && isChar(target)) {
+            // a string in the image names its symbol first, as other data pointers do (init_task.comm + 1: <init_task+2977>)
+            String sym = inImage(v) ? symbol(v) : null;
+            if (sym != null) sb.append(" <").append(sym).append('>');
             try {
-                String s = k.readCString(v, 200);
+                String s = k.readCString(v, MAX_ELEMENTS + 1);
                 StringBuilder q = new StringBuilder(" \"");
-                for (char c : s.toCharArray()) q.append(escape(c & 0xff, '"'));
-                sb.append(q).append('"');
+                for (char c : s.substring(0, Math.min(s.length(), MAX_ELEMENTS)).toCharArray()) q.append(escape(c & 0xff, '"'));
+                sb.append(q).append('"').append(s.length() > MAX_ELEMENTS ? "..." : "");
             } catch (MemoryFault e) {
                 sb.append(" <error: Cannot access memory at address 0x").append(Long.toHexString(v)).append('>');
             }
@@ -126,13 +145,32 @@ final class GdbValue {
     /** "name" or "name+off" of a kernel text or data address, or null. */
     String symbol(long v) {
         SymbolHit h = k.symbols().lookup(v - k.kaslrOffset());
-        if (h == null || (h.size() > 0 && h.offset() >= h.size())) return null;
+        // gdb names no address by a symbol of size 0 when sizes are known (init_task.stack: no <init_stack>)
+        if (h == null || (h.size() > 0 && h.offset() >= h.size()) || (h.size() == 0 && k.symbols().hasSizes())) return null;
         return h.offset() == 0 ? h.name() : h.name() + "+" + h.offset();
     }
 
-    private static void base(Type r, long v, StringBuilder sb) {
+    private static int bits(Type r, int bitSize) {
+        return bitSize != 0 ? bitSize : (int) Math.min(64, 8 * Math.max(1, r.size()));
+    }
+
+    /** V of BITS bits in the format: hex of the bits; /d signed (gdb's /d reads every integer as signed); else by SIGNED. */
+    private void number(long v, int bits, boolean signed, StringBuilder sb) {
+        long mask = bits >= 64 ? -1L : (1L << bits) - 1;
+        if (format == 'x' || format == 'h') {
+            sb.append("0x").append(Long.toHexString(v & mask));
+        } else if (format == 'd' || signed) {
+            sb.append(bits >= 64 ? v : ((v & mask) << (64 - bits)) >> (64 - bits));
+        } else {
+            sb.append(Long.toUnsignedString(v & mask));
+        }
+    }
+
+    private void base(Type r, long v, int bits, StringBuilder sb) {
         String n = r.name() == null ? "" : r.name();
-        if (n.equals("_Bool") || n.equals("bool")) {
+        if (format == 'x' || format == 'd' || format == 'h' && !n.equals("_Bool") && !n.equals("bool")) {
+            number(v, bits, r.signed(), sb);
+        } else if (n.equals("_Bool") || n.equals("bool")) {
             sb.append(v == 0 ? "false" : v == 1 ? "true" : Long.toString(v));
         } else if (r.size() == 1 && isChar(r)) {
             sb.append(v).append(" '").append(escape((int) (v & 0xff), '\'')).append('\'');
@@ -145,11 +183,19 @@ final class GdbValue {
         return r.name() != null && r.name().contains("char");
     }
 
-    /** gdb's escapes: \000-style octal for the unprintable, backslash before the quote and the backslash. */
+    /** gdb's escapes: C's \a \b \f \n \r \t \v, \000-style octal for the other unprintable, a backslash before the quote and the backslash. */
     static String escape(int c, char quote) {
         if (c == quote || c == '\\') return "\\" + (char) c;
-        if (c == '\n') return "\\n";
-        if (c == '\t') return "\\t";
+        switch (c) {
+            case 7: return "\\a";
+            case '\b': return "\\b";
+            case '\f': return "\\f";
+            case '\n': return "\\n";
+            case '\r': return "\\r";
+            case '\t': return "\\t";
+            case 11: return "\\v";
+            default: break;
+        }
         if (c >= 0x20 && c < 0x7f) return String.valueOf((char) c);
         return Fmt.format("\\%03o", c);
     }

@@ -1,90 +1,135 @@
 package io.kdx.analyzer.crash;
 
+import io.kdx.analyzer.crash.CEval.Value;
 import io.kdx.analyzer.crash.CrashSession.CommandError;
-import io.kdx.symbols.Member;
 import io.kdx.symbols.Type;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * crash's {@code p}: the expressions gdb evaluates that triage uses most, printed as crash shows
- * gdb's answer. {@code VAR}, {@code VAR.member}, {@code VAR->member} (through a pointer),
- * {@code VAR[i]}, chained ({@code VAR.a->b[2].c}), {@code &EXPR}, {@code sizeof(struct NAME)} or
- * {@code sizeof(TYPE)}; formats {@code p/x}, {@code p/d} (gdb's, the bare {@code $N = VALUE}) and
- * {@code p -x}, {@code p -d}, {@code px}, {@code pd} (crash's, which keep the {@code VAR = } prefix of a
- * plain variable). A top-level pointer shows its type as gdb does: {@code (struct mm_struct *) 0x0}.
+ * crash's {@code p}: a C expression ({@link CExpr}, evaluated by {@link CEval}) printed as crash
+ * shows gdb's answer. crash 8.0's rules (symbols.c, cmd_p and process_gdb_output): options {@code -x}
+ * (gdb's output radix 16), {@code -d}, {@code -u} anywhere among the words, {@code px} and {@code pd}
+ * for {@code p -x} and {@code p -d}; when the first word of the expression is a symbol, its name
+ * and {@code " = "} lead the answer, and a first line that opens a brace inline has the brace moved
+ * to a line of its own. {@code p/FMT} and {@code print} are handed to gdb as they are: no leader, no
+ * options. Each answer takes gdb's next history number ({@code $N}); a failure takes none and is
+ * crash's one line, {@code p: gdb request failed: p EXPR} ({@code gdb: …} for {@code p/x} and
+ * {@code print}). Where crash drops a lone {@code -} word (so {@code p jiffies - 1} fails in crash),
+ * kdx subtracts.
  */
 final class PrintExpr {
-    private static final Pattern SIZEOF = Pattern.compile("sizeof\\s*\\(\\s*(.+?)\\s*\\)");
-    private static final Pattern STEP = Pattern.compile("\\s*(?:(\\.|->)\\s*([A-Za-z_]\\w*)|\\[\\s*(-?(?:0x[0-9a-fA-F]+|\\d+))\\s*\\])");
-    private static final Pattern IDENT = Pattern.compile("\\s*([A-Za-z_]\\w*)");
-
     private PrintExpr() {}
 
-    /** An lvalue: its type, address, and bit field position when a bit field. */
-    record Place(Type type, long address, int bitOffset, int bitSize) {}
-
-    /** p, print, px, pd with their options: one line (or a multi-line struct) per expression, numbered as gdb's history. */
     static void print(CrashSession s, String cmd, List<String> args, PrintStream out) {
-        char fmt = cmd.equals("px") ? 'x' : cmd.equals("pd") ? 'd' : 0;
-        boolean gdbFormat = false;
-        StringBuilder expr = new StringBuilder();
-        for (String a : args) {
-            if (expr.isEmpty() && (a.equals("-x") || a.equals("-d"))) fmt = a.charAt(1);
-            else if (expr.isEmpty() && a.matches("/[xd]")) {
-                fmt = a.charAt(1);
-                gdbFormat = true;
-            } else expr.append(expr.isEmpty() ? "" : " ").append(a);
-        }
-        if (cmd.matches("(p|print)/[xd]")) {
-            fmt = cmd.charAt(cmd.length() - 1);
-            gdbFormat = true;
-        }
-        String e = expr.toString().strip();
-        if (e.isEmpty()) throw new CommandError("an expression is needed");
-        GdbValue g = new GdbValue(s.kernel);
-        StringBuilder sb = new StringBuilder();
-        boolean plain = e.matches("[A-Za-z_]\\w*") && !gdbFormat;
-        if (plain) sb.append(e).append(" = ");
-        sb.append("$").append(++s.printCount).append(" = ");
-        Matcher so = SIZEOF.matcher(e);
-        if (so.matches()) {
-            Type t = typeNamed(s, so.group(1));
-            sb.append(fmt == 'x' ? "0x" + Long.toHexString(t.size()) : Long.toString(t.size()));
-            out.println(sb);
-            return;
-        }
-        boolean address = e.startsWith("&");
-        Place p = place(s, address ? e.substring(1) : e);
-        if (address) {
-            sb.append('(').append(pointerTo(p.type())).append(") 0x").append(Long.toHexString(p.address()));
-            String sym = g.symbol(p.address());
-            if (sym != null) sb.append(" <").append(sym).append('>');
-            out.println(sb);
-            return;
-        }
-        Type r = p.type().resolved();
-        byte[] b = g.read(p.address(), Math.max(1, r.size()));
-        if (fmt != 0) {
-            if (r.kind() != Type.Kind.BASE && r.kind() != Type.Kind.ENUM && r.kind() != Type.Kind.POINTER) {
-                throw new CommandError("kdx prints -x/-d (/x, /d) of a number or pointer only");
+        boolean gdb = !cmd.equals("p") && !cmd.equals("px") && !cmd.equals("pd");
+        char fmt = cmd.equals("px") ? 'h' : 0;
+        boolean radix10 = cmd.equals("pd");
+        List<String> words = new ArrayList<>();
+        boolean user = false;
+        if (gdb) {
+            int slash = cmd.indexOf('/');
+            if (slash > 0) {
+                String f = cmd.substring(slash + 1);
+                if (!f.equals("x") && !f.equals("d")) throw new CommandError("kdx prints the formats /x and /d, not /" + f);
+                fmt = f.charAt(0);
             }
-            long v = r.kind() == Type.Kind.POINTER ? GdbValue.raw(b, 0, 8)
-                    : io.kdx.analyzer.kernel.Scalars.scalar(r, b, 0, p.bitOffset(), p.bitSize());
-            int bits = p.bitSize() != 0 ? p.bitSize() : (int) Math.min(64, 8 * r.size());
-            long mask = bits >= 64 ? -1L : (1L << bits) - 1;
-            if (fmt == 'x') sb.append("0x").append(Long.toHexString(v & mask));
-            else sb.append(r.signed() || bits == 64 ? Long.toString(v) : Long.toString(v & mask));
-            out.println(sb);
-            return;
+            words.addAll(args);
+        } else {
+            StringBuilder bad = new StringBuilder();
+            for (String a : args) {
+                if (a.length() > 1 && a.startsWith("-") && !isNumberWord(a, words)) {
+                    for (char c : a.substring(1).toCharArray()) {
+                        switch (c) {
+                            case 'x', 'h' -> {
+                                if (radix10) throw new CommandError("-d and -x are mutually exclusive");
+                                fmt = 'h';
+                            }
+                            case 'd' -> {
+                                if (fmt == 'h') throw new CommandError("-d and -x are mutually exclusive");
+                                radix10 = true;
+                            }
+                            case 'u' -> user = true;
+                            default -> bad.append(c);
+                        }
+                    }
+                } else {
+                    words.add(a);
+                }
+            }
+            if (!bad.isEmpty() || words.isEmpty()) {
+                for (char c : bad.toString().toCharArray()) s.err.println("p: invalid option -- '" + c + "'");
+                out.print("Usage:\n  p [-x|-d][-u] [expression | symbol[:cpuspec]]\nEnter \"help p\" for details.\n");
+                return;
+            }
         }
-        if (r.kind() == Type.Kind.POINTER && !charPointer(r) && !functionPointer(r)) {
-            sb.append('(').append(p.type().cName()).append(") ");
+        if (words.isEmpty()) throw new CommandError("gdb", "gdb request failed: " + cmd);
+        if (!gdb) {
+            String first = words.getFirst();
+            int colon = first.lastIndexOf(':');
+            String name = colon > 0 ? first.substring(0, colon) : first;
+            if (PerCpuPrint.perCpu(s, name)) {
+                PerCpuPrint.print(s, name, colon > 0 ? first.substring(colon + 1) : null, fmt, out);
+                return;
+            }
         }
-        g.value(p.type(), b, 0, p.bitOffset(), p.bitSize(), 0, sb);
-        out.println(sb);
+        String expr = String.join(" ", words);
+        String request = (gdb ? cmd : "p") + " " + expr;
+        String leader = !gdb && s.kernel.symbol(words.getFirst()) != 0 ? words.getFirst() : null;
+        String answer;
+        // -u reads a user address of the current context; kdx reads kernel memory only, and a kernel address fails there as in crash
+        if (user) throw new CommandError("p", "gdb request failed: " + request);
+        try {
+            answer = answer(s, expr, fmt);
+        } catch (RuntimeException e) { // ExprError, MemoryFault, MissingTypeException, an object too big to print: crash's one line
+            throw new CommandError(gdb ? "gdb" : "p", "gdb request failed: " + request);
+        }
+        out.println(led(leader, "$" + ++s.printCount + " = " + answer));
+    }
+
+    /**
+     * VALUE after crash's leader "NAME = " (process_gdb_output): a first line that opens a brace with
+     * more after it has the brace moved to a line of its own. No leader: VALUE as it is.
+     */
+    static String led(String leader, String value) {
+        if (leader == null) return value;
+        int nl = value.indexOf('\n'), brace = value.indexOf('{');
+        if (brace >= 0 && (nl < 0 || brace < nl) && brace + 1 < value.length() && value.charAt(brace + 1) != '\n') {
+            value = value.substring(0, brace) + "\n {" + value.substring(brace + 1);
+        }
+        return leader + " = " + value;
+    }
+
+    /** A word such as "-1" after the expression began: part of it (kdx); crash would read it as options. */
+    private static boolean isNumberWord(String a, List<String> before) {
+        return !before.isEmpty() && a.length() > 1 && !a.substring(1).chars().allMatch(c -> "dhxu".indexOf(c) >= 0);
+    }
+
+    /** What gdb prints after "$N = " for EXPR in format FMT (0, 'h' radix 16, 'x', 'd'). */
+    static String answer(CrashSession s, String expr, char fmt) {
+        return render(s, new CEval(s.kernel).eval(expr), fmt);
+    }
+
+    /** V as gdb prints a value after "$N = ". */
+    static String render(CrashSession s, Value v, char fmt) {
+        GdbValue g = new GdbValue(s.kernel, fmt);
+        Type r = v.type().resolved();
+        StringBuilder sb = new StringBuilder();
+        byte[] b;
+        if (v.lvalue()) {
+            if (r.kind() == Type.Kind.FUNCTION || r.kind() == Type.Kind.VOID) throw new CExpr.ExprError("kdx does not print functions");
+            b = g.read(v.address(), Math.max(1, r.size()));
+        } else {
+            b = new byte[8];
+            for (int i = 0; i < 8; i++) b[i] = (byte) (v.bits() >>> (8 * i));
+            if (r.kind() == Type.Kind.VOID) throw new CExpr.ExprError("kdx does not print void");
+        }
+        if (r.kind() == Type.Kind.POINTER && fmt != 'x' && fmt != 'd' && !charPointer(r) && !functionPointer(r)) {
+            sb.append('(').append(CTypes.gdbSpelling(v.type().cName())).append(") ");
+        }
+        g.value(v.type(), b, 0, v.bitOffset(), v.bitSize(), 0, sb);
+        return sb.toString();
     }
 
     private static boolean charPointer(Type r) {
@@ -95,70 +140,5 @@ final class PrintExpr {
     private static boolean functionPointer(Type r) {
         Type t = r.target() == null ? null : r.target().resolved();
         return t != null && t.kind() == Type.Kind.FUNCTION;
-    }
-
-    /** "struct task_struct *" for &init_task; an array's address is a pointer to the array, as gdb says. */
-    private static String pointerTo(Type t) {
-        if (t.kind() == Type.Kind.ARRAY) return t.target().cName() + " (*)[" + t.count() + "]";
-        String n = t.cName();
-        return n.endsWith("*") ? n + "*" : n + " *";
-    }
-
-    static Type typeNamed(CrashSession s, String name) {
-        String n = name.strip().replaceAll("\\s+", " ");
-        Type t = n.startsWith("struct ") || n.startsWith("union ") ? s.kernel.types().struct(n.substring(n.indexOf(' ') + 1))
-                : s.kernel.types().named(n);
-        if (t == null) throw new CommandError("no symbol \"" + n + "\" in current context.");
-        return t;
-    }
-
-    /** Where EXPR lives: a global variable, then each .member, ->member and [index] in turn. */
-    static Place place(CrashSession s, String expr) {
-        Matcher id = IDENT.matcher(expr);
-        if (!id.lookingAt()) throw new CommandError("a syntax error in expression, near `" + expr + "'.");
-        String name = id.group(1);
-        Type t = s.kernel.types().variableType(name);
-        long addr = s.kernel.symbol(name);
-        if (t == null || addr == 0) throw new CommandError("no symbol \"" + name + "\" in current context.");
-        int at = id.end(), bitOffset = 0, bitSize = 0;
-        Matcher st = STEP.matcher(expr);
-        while (at < expr.length()) {
-            st.region(at, expr.length());
-            if (!st.lookingAt()) throw new CommandError("a syntax error in expression, near `" + expr.substring(at) + "'.");
-            Type r = t.resolved();
-            if (st.group(3) != null) {
-                long i = st.group(3).startsWith("0x") ? Long.parseLong(st.group(3).substring(2), 16) : Long.parseLong(st.group(3));
-                if (r.kind() == Type.Kind.ARRAY) {
-                    t = r.target();
-                } else if (r.kind() == Type.Kind.POINTER && r.target() != null) {
-                    addr = s.kernel.readPointer(addr);
-                    t = r.target();
-                } else {
-                    throw new CommandError("cannot subscript something of type `" + t.cName() + "'");
-                }
-                addr += i * t.resolved().size();
-            } else {
-                if (st.group(1).equals("->")) {
-                    if (r.kind() != Type.Kind.POINTER || r.target() == null) {
-                        throw new CommandError("The -> operator needs a pointer; `" + t.cName() + "' is not one.");
-                    }
-                    addr = s.kernel.readPointer(addr);
-                    r = r.target().resolved();
-                } else if (r.kind() == Type.Kind.POINTER) {
-                    throw new CommandError("Attempt to extract a component of a value that is not a structure pointer.");
-                }
-                if (r.kind() != Type.Kind.STRUCT && r.kind() != Type.Kind.UNION) {
-                    throw new CommandError("Attempt to extract a component of a value that is not a structure.");
-                }
-                Member m = r.member(st.group(2));
-                if (m == null) throw new CommandError("There is no member named " + st.group(2) + ".");
-                addr += m.offset();
-                t = m.type();
-                bitOffset = m.bitOffset();
-                bitSize = m.bitSize();
-            }
-            at = st.end();
-        }
-        return new Place(t, addr, bitOffset, bitSize);
     }
 }

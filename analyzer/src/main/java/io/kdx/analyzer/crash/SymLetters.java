@@ -26,9 +26,19 @@ final class SymLetters {
 
     /** Link-time address and letter of each definition of a name (static symbols may repeat). */
     private final Map<String, long[]> byName;
+    /** Every defined symbol in .symtab order, section symbols (named after their section) included: what crash's sym -l sorts. */
+    private final List<Entry> entries;
 
-    private SymLetters(Map<String, long[]> byName) {
+    /** One .symtab symbol: name, link-time value, nm letter. */
+    record Entry(String name, long value, char letter) {}
+
+    private SymLetters(Map<String, long[]> byName, List<Entry> entries) {
         this.byName = byName;
+        this.entries = entries;
+    }
+
+    List<Entry> entries() {
+        return entries;
     }
 
     /** The letters of VMLINUX's .symtab; null when it is no ELF file with one (a pack, a directory). */
@@ -40,21 +50,26 @@ final class SymLetters {
             MemorySegment syms = elf.data(symtab), str = elf.data(elf.sections().get(symtab.link()));
             List<ElfSection> sections = elf.sections();
             Map<String, long[]> out = new HashMap<>(1 << 18);
+            List<Entry> all = new java.util.ArrayList<>((int) (syms.byteSize() / 24));
             for (long o = 24; o + 24 <= syms.byteSize(); o += 24) {
                 int nameOff = syms.get(U32, o);
                 int info = syms.get(ValueLayout.JAVA_BYTE, o + 4) & 0xff;
                 int shndx = syms.get(U16, o + 6) & 0xffff;
                 int type = info & 0xf, bind = info >>> 4;
+                if (type == 3 && shndx != 0 && shndx < sections.size()) { // STT_SECTION: BFD names it after its section
+                    all.add(new Entry(sections.get(shndx).name(), syms.get(U64, o + 8), letter(bind, type, shndx, sections)));
+                }
                 if (shndx == 0 || type == 3 || type == 4 || nameOff <= 0) continue; // undefined, STT_SECTION, STT_FILE
                 char c = letter(bind, type, shndx, sections);
                 String name = cString(str, nameOff);
+                all.add(new Entry(name, syms.get(U64, o + 8), c));
                 long[] prev = out.get(name);
                 long[] e = prev == null ? new long[2] : java.util.Arrays.copyOf(prev, prev.length + 2);
                 e[e.length - 2] = syms.get(U64, o + 8);
                 e[e.length - 1] = c;
                 out.put(name, e);
             }
-            return new SymLetters(out);
+            return new SymLetters(out, all);
         } catch (SymbolsException | RuntimeException e) {
             return null;
         }

@@ -154,6 +154,70 @@ class CrashSessionTest {
         // the first task's prev is init_task's own tasks member
         long tasks = initTask + kernel.offsetOf("task_struct", "tasks");
         assertEquals(String.format("$7 = (struct list_head *) 0x%x <init_task+%d>", tasks, tasks - initTask), l[6]);
-        assertEquals("p: no symbol \"nosuch\" in current context.\n", r.err());
+        assertEquals("p: gdb request failed: p nosuch.x\n", r.err());
+    }
+
+    /**
+     * p's arithmetic, casts and dereferences on the sample, each line as crash 8.0.2 printed the same
+     * expression on a 6.1 dump (CrashFrontIT compares them live); failures are crash's one line and take
+     * no history number.
+     */
+    @Test
+    void printArithmeticCastsAndDereferences() throws Exception {
+        long initTask = kernel.symbol("init_task");
+        long tasks = initTask + kernel.offsetOf("task_struct", "tasks");
+        long comm = initTask + kernel.offsetOf("task_struct", "comm");
+        Run r = run(String.join("\n", "p 1 + 2 * 3", "p (1 + 2) * 3", "p 7 / 2", "p 7 % 3", "p 1 << 4", "p 2147483647 + 1", "p 1 << 63",
+                "p 1UL << 63", "p 0xffffffff", "p (unsigned char)300", "p (char)65", "p (int)-1", "p (unsigned int)-1", "p ~0", "p 1 ? 2 : 3",
+                "p 'a' + 1", "p/x -1", "p/d (unsigned char)200", "p (struct task_struct *)&init_task", "p ((struct task_struct *)&init_task)->comm",
+                "p *(struct list_head *)&init_task.tasks == init_task.tasks", "p &((struct task_struct *)0)->tasks", "p init_task.comm + 1",
+                "p *init_task.comm", "p sizeof(init_task.comm)", "p sizeof init_task == sizeof(struct task_struct)", "p nosuch + 1", "p 1 +",
+                "p 1/0", "p *(struct task_struct *)0", "p/x nosuch", "px nosuch", "p -5", "p init_task.pid + 1", "p init_task.fs[0].users == init_task.fs->users",
+                "p -xd jiffies", "p jiffies - jiffies", "p (long)&init_task.tasks - (long)&init_task") + "\n", true);
+        List<String> l = List.of(r.out().split("\n"));
+        int n = 0;
+        assertEquals(List.of("$1 = 7", "$2 = 9", "$3 = 3", "$4 = 1", "$5 = 16", "$6 = -2147483648", "$7 = 0", "$8 = 9223372036854775808",
+                "$9 = 4294967295", "$10 = 44 ','", "$11 = 65 'A'", "$12 = -1", "$13 = 4294967295", "$14 = -1", "$15 = 2", "$16 = 98",
+                "$17 = 0xffffffff", "$18 = -56", String.format("$19 = (struct task_struct *) 0x%x <init_task>", initTask),
+                "$20 = \"swapper/0\\000\\000\\000\\000\\000\\000\""), l.subList(0, 20));
+        n = 20;
+        assertEquals("p: gdb request failed: p *(struct list_head *)&init_task.tasks == init_task.tasks", r.err().lines().toList().getFirst(),
+                "a struct compared with ==");
+        assertEquals(String.format("$21 = (struct list_head *) 0x%x", tasks - initTask), l.get(n++));
+        assertEquals(String.format("$22 = 0x%x <init_task+%d> \"wapper/0\"", comm + 1, comm + 1 - initTask), l.get(n++));
+        assertEquals("$23 = 115 's'", l.get(n++));
+        assertEquals("$24 = 16", l.get(n++));
+        assertEquals("$25 = 1", l.get(n++));
+        assertEquals("Usage:", l.get(n++));
+        n += 2;
+        assertEquals("$26 = 1", l.get(n++));
+        assertEquals("$27 = 1", l.get(n++));
+        assertEquals("jiffies = $28 = 0", l.get(n++));
+        assertEquals("$29 = " + (tasks - initTask), l.get(n++));
+        assertEquals(n, l.size());
+        assertEquals(List.of("p: gdb request failed: p *(struct list_head *)&init_task.tasks == init_task.tasks",
+                "p: gdb request failed: p nosuch + 1", "p: gdb request failed: p 1 +", "p: gdb request failed: p 1/0",
+                "p: gdb request failed: p *(struct task_struct *)0", "gdb: gdb request failed: p/x nosuch", "p: gdb request failed: p nosuch",
+                "p: invalid option -- '5'", "p: -d and -x are mutually exclusive"), r.err().lines().toList());
+    }
+
+    /** p of a per-CPU variable with the sample's symbols from the dump: crash's declaration and addresses, and one CPU's instance. */
+    @Test
+    void printPerCpuVariables() throws Exception {
+        Run r = run("p runqueues\np runqueues:0\np nr_cpu_ids\n", true);
+        long rq = kernel.symbol("runqueues");
+        StringBuilder want = new StringBuilder("PER-CPU DATA TYPE:\n  struct rq runqueues;\nPER-CPU ADDRESSES:\n");
+        for (int c = 0; c < kernel.nrCpus(); c++) want.append(String.format("  [%d]: %x%n", c, kernel.perCpu(rq, c)));
+        assertTrue(r.out().startsWith(want + "per_cpu(runqueues, 0) = $1 = {\n  __lock = {\n"), r.out());
+        assertTrue(r.out().endsWith("}\nnr_cpu_ids = $2 = " + kernel.nrCpus() + "\n"), r.out());
+        assertEquals("", r.err());
+    }
+
+    /** An enumerator alone prints by name, in arithmetic as a number (the sample's BTF has every enum). */
+    @Test
+    void printEnumerators() throws Exception {
+        Run r = run("p SB_FREEZE_COMPLETE\np SB_FREEZE_COMPLETE + 1\np -x SB_FREEZE_COMPLETE\np NO_SUCH_ENUMERATOR_X\n", true);
+        assertEquals("$1 = SB_FREEZE_COMPLETE\n$2 = 5\n$3 = SB_FREEZE_COMPLETE\n", r.out());
+        assertEquals("p: gdb request failed: p NO_SUCH_ENUMERATOR_X\n", r.err());
     }
 }
