@@ -101,7 +101,8 @@ public final class DumpGlobals {
         @Override public List<Member> members() { return List.of(); }
         @Override public List<Type.Enumerator> enumerators() { return List.of(); }
         @Override public boolean signed() { return false; }
-        @Override public Type resolved() { return this; }
+        /** Qualifiers stripped, as Type promises: jiffies (volatile) must print as its unsigned long. */
+        @Override public Type resolved() { return kind == Type.Kind.CONST || kind == Type.Kind.VOLATILE ? target.resolved() : this; }
         @Override public Member member(String path) { return null; }
 
         /** Spelled as pahole and the DWARF reader spell types (symbols.types.CNames). */
