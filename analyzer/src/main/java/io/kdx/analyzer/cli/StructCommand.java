@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "struct", mixinStandardHelpOptions = true,
         description = {"Print the layout of struct (or union) NAME: members with offsets and sizes, as pahole -C does.",
                 "With ADDRESS and --dump DUMP: the values stored there, as crash's struct does.",
-                "JSON: name, kind, size, members [{name, offset, size, type, bit_offset, bit_size}], anonymous members flattened."})
+                "JSON: name, kind, size, members [{name, offset, size, type, bit_offset, bit_size}], anonymous members flattened,",
+                "definitions (how many distinct types share the name; the largest is shown), definition_sizes."})
 public final class StructCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "struct or union name (\"struct \" prefix optional)")
     String name;
@@ -43,9 +44,12 @@ public final class StructCommand implements Callable<Integer> {
         try (KernelSymbols symbols = SymbolsArgs.open(symbolsPath, dumpPath)) {
             Type t = SymbolsArgs.checked(() -> symbols.types().struct(tag));
             if (t == null) throw new InputException(symbols.source() + ": no struct or union named " + tag);
+            // File-local types of different units can share a name (Debian's generic 6.1 has a 16-byte and
+            // a 112-byte struct dma_chan); the lookup answers the largest, and says so rather than pick silently.
+            java.util.List<Type> defs = SymbolsArgs.checked(() -> symbols.types().definitions(StructLayout.keyword(t) + " " + tag));
             PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
-            if (json) out.println(Json.MAPPER.writeValueAsString(SymbolsArgs.checked(() -> StructLayout.json(t))));
-            else out.print(SymbolsArgs.checked(() -> StructLayout.text(t)));
+            if (json) out.println(Json.MAPPER.writeValueAsString(SymbolsArgs.checked(() -> StructLayout.json(t, defs))));
+            else out.print(SymbolsArgs.checked(() -> StructLayout.text(t) + StructLayout.definitionsNote(t, defs)));
             SymbolsArgs.noteCacheWrite(symbols);
             return ExitCodes.OK;
         }

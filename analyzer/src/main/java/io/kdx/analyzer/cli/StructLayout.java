@@ -26,7 +26,7 @@ final class StructLayout {
         return sb.toString();
     }
 
-    private static String keyword(Type t) {
+    static String keyword(Type t) {
         return t.resolved().kind() == Type.Kind.UNION ? "union" : "struct";
     }
 
@@ -75,8 +75,31 @@ final class StructLayout {
         return Fmt.format("%-26s", base + sep) + name + suffix;
     }
 
-    /** JSON rows: name, offset, size, type, and bit_offset/bit_size for bit fields; anonymous members flattened. */
+    /**
+     * A C comment after the layout when distinct types share the name, as file-local types of different
+     * units do: how many, their sizes (the one shown first), so a reader knows the name is ambiguous
+     * (pahole -C prints the first it meets and drgn the first of its index, neither says so). Empty
+     * when the name has one definition.
+     */
+    static String definitionsNote(Type shown, List<Type> defs) {
+        if (defs.size() < 2) return "";
+        StringBuilder sizes = new StringBuilder();
+        for (Type d : defs) sizes.append(sizes.isEmpty() ? "" : ", ").append(d.size());
+        return "/* " + defs.size() + " distinct definitions of " + keyword(shown) + " " + shown.name()
+                + " (sizes " + sizes + "); shown: the largest, " + shown.size() + " bytes */\n";
+    }
+
+    /** As {@link #json(Type, List)} for a name with one definition. */
     static Map<String, Object> json(Type t) {
+        return json(t, List.of(t));
+    }
+
+    /**
+     * JSON rows: name, offset, size, type, and bit_offset/bit_size for bit fields; anonymous members
+     * flattened; {@code definitions}, how many distinct types share the name (1 normally), and
+     * {@code definition_sizes}, theirs, the one shown first.
+     */
+    static Map<String, Object> json(Type t, List<Type> defs) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("name", t.name());
         o.put("kind", keyword(t));
@@ -84,6 +107,9 @@ final class StructLayout {
         List<Map<String, Object>> rows = new ArrayList<>();
         rows(t, 0, 0, rows);
         o.put("members", rows);
+        List<Type> all = defs.isEmpty() ? List.of(t) : defs;
+        o.put("definitions", all.size());
+        o.put("definition_sizes", all.stream().map(Type::size).toList());
         return o;
     }
 
