@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * The dump's memory summary as /proc/meminfo computes it (fs/proc/meminfo.c, 6.1): MemTotal =
  * totalram_pages; MemFree = the global NR_FREE_PAGES (vm_zone_stat); Buffers = nr_blockdev_pages()
  * (the page cache of the block devices' inodes: blockdev_superblock's s_inodes, each
- * i_mapping->nrpages); Cached = NR_FILE_PAGES (vm_node_stat) - the swap cache - Buffers; Slab =
+ * i_mapping->nrpages); Cached = NR_FILE_PAGES (vm_node_stat) - SwapCached ({@link #swapCache}) - Buffers; Slab =
  * NR_SLAB_RECLAIMABLE_B + NR_SLAB_UNRECLAIMABLE_B (kept in pages in vm_node_stat; without the _B
  * before 5.9). Like /proc/meminfo, the global counters are read without the per-CPU deltas not yet
  * folded in. Values in kB; -1 when unknown, with the record of what could not be read in {@link #unreadable()}. Per zone: free
@@ -51,14 +51,7 @@ public record MemInfo(long memTotalKb, long memFreeKb, long buffersKb, long cach
         long unrec = statAny(k, "vm_node_stat", kb, gaps, "NR_SLAB_UNRECLAIMABLE_B", "NR_SLAB_UNRECLAIMABLE");
         if (rec >= 0 && unrec >= 0) slab = rec + unrec;
         buffers = buffers(k, kb, gaps);
-        try {
-            long nr = k.symbol("nr_swapfiles");
-            if (nr != 0 && k.readU32(nr) == 0) swap = 0; // no swap area: no swap cache
-            else gaps.add(Unreadable.of(Unreadable.MEMORY, "swap cache",
-                    "the swap cache is not read (a swap area is configured), so Cached is unknown"));
-        } catch (MemoryFault e) {
-            gaps.add(Unreadable.of(Unreadable.MEMORY, "nr_swapfiles", e, "nr_swapfiles unreadable: " + e.getMessage()));
-        }
+        swap = swapCache(k, kb, gaps);
         if (file >= 0 && swap >= 0 && buffers >= 0) cached = Math.max(0, file - swap - buffers);
         return new MemInfo(total, free, buffers, cached, swap, slab, zones(k, kb, gaps), List.copyOf(gaps));
     }
@@ -96,6 +89,66 @@ public record MemInfo(long memTotalKb, long memFreeKb, long buffersKb, long cach
         for (String it : items) if (k.types().enumerator(it).isPresent()) return statRecord(k, array, it, kb, gaps);
         gaps.add(Unreadable.of(Unreadable.MEMORY, array, "Slab unknown: none of the enumerators " + String.join(", ", items)));
         return -1;
+    }
+
+    /** More swap types than any kernel allows (MAX_SWAPFILES is 32 less the migration and hwpoison types). */
+    static final int MAX_SWAPFILES = 32;
+    /** One address space per 64 MiB of a swap area: 2^20 of them is 64 TiB of swap. */
+    static final long MAX_SWAPPER_SPACES = 1 << 20;
+
+    /**
+     * total_swapcache_pages(), times {@code kb}: the NR_SWAPCACHE node counter where the kernel has
+     * one (from 5.12, "mm: memcg: add swapcache stat for memcg v2", total_swapcache_pages() returns it);
+     * before, the sum of nrpages over each swap type's address spaces (swapper_spaces[type], an array
+     * of nr_swapper_spaces[type] from 4.11; one address space per type before 4.11). -1 with the record
+     * when it cannot be read.
+     */
+    static long swapCache(Kernel k, long kb, List<Unreadable> gaps) {
+        if (k.types().enumerator("NR_SWAPCACHE").isPresent()) return statRecord(k, "vm_node_stat", "NR_SWAPCACHE", kb, gaps);
+        long nrSym = k.symbol("nr_swapfiles"), spacesSym = k.symbol("swapper_spaces");
+        String reading = "nr_swapfiles";
+        try {
+            int types = nrSym == 0 ? -1 : k.readU32(nrSym);
+            if (types == 0) return 0; // no swap area was ever enabled: no swap cache
+            if (types < 0 || types > MAX_SWAPFILES || spacesSym == 0) {
+                gaps.add(Unreadable.of(Unreadable.MEMORY, "swap cache", types > MAX_SWAPFILES
+                        ? "SwapCached unknown: nr_swapfiles reads " + types + ", more than a kernel allows"
+                        : "SwapCached unknown: no " + (nrSym == 0 ? "nr_swapfiles" : "swapper_spaces") + " symbol"));
+                return -1;
+            }
+            long nrpages = k.offsetOf("address_space", "nrpages");
+            long nrSpacesSym = k.symbol("nr_swapper_spaces");
+            long pages = 0;
+            for (int t = 0; t < types; t++) {
+                if (nrSpacesSym == 0) { // before 4.11: swapper_spaces[MAX_SWAPFILES] of struct address_space
+                    reading = Fmt.format("swapper_spaces[%d].nrpages", t);
+                    pages += k.readU64(spacesSym + t * k.sizeOf("address_space") + nrpages);
+                    continue;
+                }
+                reading = Fmt.format("nr_swapper_spaces[%d]", t);
+                long n = Integer.toUnsignedLong(k.readU32(nrSpacesSym + 4L * t));
+                reading = Fmt.format("swapper_spaces[%d]", t);
+                long spaces = k.readPointer(spacesSym + 8L * t);
+                if (n == 0 || spaces == 0) continue; // a type swapped off, or its slot never used
+                if (n > MAX_SWAPPER_SPACES) {
+                    gaps.add(Unreadable.of(Unreadable.MEMORY, "swap cache",
+                            Fmt.format("SwapCached unknown: nr_swapper_spaces[%d] reads %d, more than any swap area needs", t, n)));
+                    return -1;
+                }
+                long size = k.sizeOf("address_space");
+                for (long j = 0; j < n; j++) {
+                    reading = Fmt.format("address_space 0x%x .nrpages (swapper_spaces[%d][%d])", spaces + j * size, t, j);
+                    pages += k.readU64(spaces + j * size + nrpages);
+                }
+            }
+            return pages * kb;
+        } catch (MemoryFault e) {
+            gaps.add(Unreadable.of(Unreadable.MEMORY, reading, e, "SwapCached unknown: " + reading + " unreadable: " + e.getMessage()));
+            return -1;
+        } catch (MissingTypeException e) {
+            gaps.add(Unreadable.of(Unreadable.MEMORY, "swap cache", "SwapCached unknown: " + e.getMessage()));
+            return -1;
+        }
     }
 
     /** nr_blockdev_pages(): the block device inodes' page cache. */

@@ -217,6 +217,52 @@ class CommandRecordsTest {
         assertEquals(0, j.get("unreadable_records").size());
     }
 
+    /** 5.12+: SwapCached is the NR_SWAPCACHE node counter, and Cached leaves it out. */
+    @Test
+    void memSwapCacheFromTheNodeCounter() throws Exception {
+        MemKernel m = new MemKernel();
+        m.k.types.enumerator("NR_SWAPCACHE", 5);
+        m.k.putU64(m.nodeStat + 40, 7);
+        m.k.putU32(m.k.symbol("nr_swapfiles"), 1); // a swap area: read all the same
+        MemInfo i = MemInfo.read(m.k);
+        assertEquals(List.of(), i.unreadable());
+        assertEquals(28, i.swapCacheKb());
+        assertEquals(300 * 4 - 28, i.cachedKb());
+    }
+
+    /**
+     * Before 5.12: the sum of nrpages over each swap type's address spaces (swapper_spaces[type], an
+     * array of nr_swapper_spaces[type]); a type swapped off has none. A lost address space is a record
+     * naming it, and SwapCached and Cached are unknown, not 0.
+     */
+    @Test
+    void memSwapCacheFromTheSwapAddressSpaces() throws Exception {
+        MemKernel m = new MemKernel();
+        m.k.putU32(m.k.symbol("nr_swapfiles"), 3);
+        long nrSpaces = m.k.allocSymbol("nr_swapper_spaces", 4 * 32), spaces = m.k.allocSymbol("swapper_spaces", 8 * 32);
+        long a0 = m.k.alloc(2 * 200), a2 = m.k.alloc(200);
+        m.k.putU32(nrSpaces, 2);
+        m.k.putU64(spaces, a0);
+        m.k.putU64(a0 + 88, 3);
+        m.k.putU64(a0 + 200 + 88, 4);
+        m.k.putU32(nrSpaces + 8, 1); // type 1 swapped off (0 spaces, null array); type 2 one space
+        m.k.putU64(spaces + 16, a2);
+        m.k.putU64(a2 + 88, 5);
+        MemInfo i = MemInfo.read(m.k);
+        assertEquals(List.of(), i.unreadable());
+        assertEquals(12 * 4, i.swapCacheKb());
+        assertEquals(300 * 4 - 48, i.cachedKb());
+
+        m.k.lose(a2);
+        MemInfo lost = MemInfo.read(m.k);
+        assertEquals(-1, lost.swapCacheKb());
+        assertEquals(-1, lost.cachedKb());
+        Unreadable r = find(lost.unreadable(), String.format("address_space 0x%x .nrpages (swapper_spaces[2][0])", a2));
+        onPage(r, a2 + 88, "absent");
+        JsonNode j = json(MemCommand.doc(lost));
+        assertTrue(j.get("swap_cached_kb").isNull() && j.get("cached_kb").isNull(), j.toString());
+    }
+
     // bt: a sleeping task's stack in a synthetic dump with real page states (makedumpfile's excluded pages)
     static final long TEXT = SyntheticKernel.START_KERNEL_MAP + 0x10_0000, F1 = TEXT + 0x100, F2 = TEXT + 0x200;
 
