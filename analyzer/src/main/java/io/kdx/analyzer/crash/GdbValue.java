@@ -20,13 +20,18 @@ final class GdbValue {
     private final Kernel k;
     /**
      * How numbers print: 0 as gdb's default (decimal), 'h' with output-radix 16 (crash's p -x: integers
-     * and chars in hex, pointers, enums and strings as ever), 'x' and 'd' as gdb's /x and /d formats
-     * (every scalar, char arrays included, as a number; pointers bare).
+     * and chars in hex, pointers, enums and strings as ever), 'x', 'd', 'u', 'o', 't' and 'z' as gdb's
+     * output formats of those letters (every scalar, char arrays included, as a number; pointers bare).
      */
     private final char format;
 
     GdbValue(Kernel k) {
         this(k, (char) 0);
+    }
+
+    /** gdb's print formats that show every scalar as a number of the bits: hex, signed, unsigned, octal, binary, zero-padded hex. */
+    static boolean numeric(char format) {
+        return format == 'x' || format == 'd' || format == 'u' || format == 'o' || format == 't' || format == 'z';
     }
 
     GdbValue(Kernel k, char format) {
@@ -48,14 +53,14 @@ final class GdbValue {
             case STRUCT, UNION -> members(r, b, off, depth, sb);
             case ARRAY -> array(r, b, off, depth, sb);
             case POINTER -> {
-                if (format == 'x' || format == 'd') number(raw(b, off, 8), 64, true, sb);
+                if (numeric(format)) number(raw(b, off, 8), 64, true, sb);
                 else pointer(r, raw(b, off, 8), sb);
             }
             case ENUM -> {
                 long v = scalar(r, b, off, bitOffset, bitSize);
                 String name = null;
                 for (Type.Enumerator e : r.enumerators()) if (e.value() == v) name = e.name();
-                if (format == 'x' || format == 'd' || name == null && format == 'h') number(v, bits(r, bitSize), r.signed(), sb);
+                if (numeric(format) || name == null && format == 'h') number(v, bits(r, bitSize), r.signed(), sb);
                 else sb.append(name != null ? name : Long.toString(v));
             }
             case BASE -> base(r, scalar(r, b, off, bitOffset, bitSize), bits(r, bitSize), sb);
@@ -86,7 +91,7 @@ final class GdbValue {
     private void array(Type r, byte[] b, int off, int depth, StringBuilder sb) {
         Type e = r.target().resolved();
         long n = r.count();
-        if (e.kind() == Type.Kind.BASE && e.size() == 1 && isChar(e) && format != 'x' && format != 'd') {
+        if (e.kind() == Type.Kind.BASE && e.size() == 1 && isChar(e) && !numeric(format)) {
             // gdb drops one final NUL of a char array it prints whole (crash 8.0.2: s_id[32] shows 31 characters)
             long len = n > 0 && raw(b, off + (int) n - 1, 1) == 0 ? n - 1 : n;
             sb.append('"');
@@ -154,11 +159,24 @@ final class GdbValue {
         return bitSize != 0 ? bitSize : (int) Math.min(64, 8 * Math.max(1, r.size()));
     }
 
-    /** V of BITS bits in the format: hex of the bits; /d signed (gdb's /d reads every integer as signed); else by SIGNED. */
+    /**
+     * V of BITS bits in the format: hex of the bits (/z padded to the width); octal with a leading 0 and
+     * binary, both "0" for zero; /u unsigned; /d signed (gdb's /d reads every integer as signed); else by SIGNED.
+     */
     private void number(long v, int bits, boolean signed, StringBuilder sb) {
         long mask = bits >= 64 ? -1L : (1L << bits) - 1;
+        long u = v & mask;
         if (format == 'x' || format == 'h') {
-            sb.append("0x").append(Long.toHexString(v & mask));
+            sb.append("0x").append(Long.toHexString(u));
+        } else if (format == 'z') {
+            String h = Long.toHexString(u);
+            sb.append("0x").append("0".repeat(Math.max(0, (bits + 3) / 4 - h.length()))).append(h);
+        } else if (format == 'o') {
+            sb.append(u == 0 ? "0" : "0" + Long.toOctalString(u));
+        } else if (format == 't') {
+            sb.append(Long.toBinaryString(u));
+        } else if (format == 'u') {
+            sb.append(Long.toUnsignedString(u));
         } else if (format == 'd' || signed) {
             sb.append(bits >= 64 ? v : ((v & mask) << (64 - bits)) >> (64 - bits));
         } else {
@@ -168,7 +186,7 @@ final class GdbValue {
 
     private void base(Type r, long v, int bits, StringBuilder sb) {
         String n = r.name() == null ? "" : r.name();
-        if (format == 'x' || format == 'd' || format == 'h' && !n.equals("_Bool") && !n.equals("bool")) {
+        if (numeric(format) || format == 'h' && !n.equals("_Bool") && !n.equals("bool")) {
             number(v, bits, r.signed(), sb);
         } else if (n.equals("_Bool") || n.equals("bool")) {
             sb.append(v == 0 ? "false" : v == 1 ? "true" : Long.toString(v));

@@ -32,7 +32,8 @@ final class PrintExpr {
             int slash = cmd.indexOf('/');
             if (slash > 0) {
                 String f = cmd.substring(slash + 1);
-                if (!f.equals("x") && !f.equals("d")) throw new CommandError("kdx prints the formats /x and /d, not /" + f);
+                if (f.length() != 1 || !GdbValue.numeric(f.charAt(0)))
+                    throw new CommandError("kdx prints the formats /x, /d, /u, /o, /t and /z, not /" + f);
                 fmt = f.charAt(0);
             }
             words.addAll(args);
@@ -106,7 +107,7 @@ final class PrintExpr {
         return !before.isEmpty() && a.length() > 1 && !a.substring(1).chars().allMatch(c -> "dhxu".indexOf(c) >= 0);
     }
 
-    /** What gdb prints after "$N = " for EXPR in format FMT (0, 'h' radix 16, 'x', 'd'). */
+    /** What gdb prints after "$N = " for EXPR in format FMT (0, 'h' radix 16, or one of gdb's /x /d /u /o /t /z). */
     static String answer(CrashSession s, String expr, char fmt) {
         return render(s, new CEval(s.kernel).eval(expr), fmt);
     }
@@ -125,7 +126,7 @@ final class PrintExpr {
             for (int i = 0; i < 8; i++) b[i] = (byte) (v.bits() >>> (8 * i));
             if (r.kind() == Type.Kind.VOID) throw new CExpr.ExprError("kdx does not print void");
         }
-        if (r.kind() == Type.Kind.POINTER && fmt != 'x' && fmt != 'd' && !charPointer(r) && !functionPointer(r)) {
+        if (r.kind() == Type.Kind.POINTER && !GdbValue.numeric(fmt) && !charPointer(r) && !functionPointer(r)) {
             sb.append('(').append(CTypes.gdbSpelling(v.type().cName())).append(") ");
         }
         g.value(v.type(), b, 0, v.bitOffset(), v.bitSize(), 0, sb);

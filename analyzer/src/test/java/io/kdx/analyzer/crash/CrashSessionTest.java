@@ -201,6 +201,21 @@ class CrashSessionTest {
                 "p: invalid option -- '5'", "p: -d and -x are mutually exclusive"), r.err().lines().toList());
     }
 
+    /**
+     * gdb's other print formats as gdb spells them: /o octal with a leading 0, /t binary, both "0" for
+     * zero, /u unsigned, /z hex padded to the type's width; over the bits of the type, so a negative
+     * short is 16 bits of ones. Pointers bare, char arrays as numbers. CrashFrontIT compares them with crash live.
+     */
+    @Test
+    void printOtherFormats() throws Exception {
+        Run r = run(String.join("\n", "p/o 8", "p/o 0", "p/t 5", "p/t 0", "p/o (short)-1", "p/t (unsigned char)-1", "p/u (char)-1",
+                "p/z (short)1", "p/z 0", "p/u -1", "p/o &init_task", "p/t init_task.comm[0]", "p/c 65") + "\n", true);
+        long initTask = kernel.symbol("init_task");
+        assertEquals(List.of("$1 = 010", "$2 = 0", "$3 = 101", "$4 = 0", "$5 = 0177777", "$6 = 11111111", "$7 = 255", "$8 = 0x0001",
+                "$9 = 0x00000000", "$10 = 4294967295", "$11 = 0" + Long.toOctalString(initTask), "$12 = 1110011"), r.out().lines().toList());
+        assertEquals("p/c: kdx prints the formats /x, /d, /u, /o, /t and /z, not /c", r.err().strip());
+    }
+
     /** p of a per-CPU variable with the sample's symbols from the dump: crash's declaration and addresses, and one CPU's instance. */
     @Test
     void printPerCpuVariables() throws Exception {
