@@ -20,8 +20,9 @@ final class GdbValue {
     private final Kernel k;
     /**
      * How numbers print: 0 as gdb's default (decimal), 'h' with output-radix 16 (crash's p -x: integers
-     * and chars in hex, pointers, enums and strings as ever), 'x', 'd', 'u', 'o', 't' and 'z' as gdb's
-     * output formats of those letters (every scalar, char arrays included, as a number; pointers bare).
+     * and chars in hex, pointers, enums and strings as ever), 'x', 'd', 'u', 'o', 't', 'z', 'c' and 'a'
+     * as gdb's output formats of those letters (every scalar, char arrays included, as a number;
+     * pointers bare), 's' as the default (crash 8.0.2 printed char arrays, integers and pointers alike with and without it).
      */
     private final char format;
 
@@ -29,9 +30,17 @@ final class GdbValue {
         this(k, (char) 0);
     }
 
-    /** gdb's print formats that show every scalar as a number of the bits: hex, signed, unsigned, octal, binary, zero-padded hex. */
+    /**
+     * gdb's print formats that show every scalar as a number of its bits: hex, signed, unsigned, octal,
+     * binary, zero-padded hex, a character (the low byte), an address (hex and its symbol).
+     */
     static boolean numeric(char format) {
-        return format == 'x' || format == 'd' || format == 'u' || format == 'o' || format == 't' || format == 'z';
+        return "xduotzca".indexOf(format) >= 0;
+    }
+
+    /** gdb's print formats kdx prints: the numeric ones and 's'. */
+    static boolean known(char format) {
+        return numeric(format) || format == 's';
     }
 
     GdbValue(Kernel k, char format) {
@@ -53,7 +62,7 @@ final class GdbValue {
             case STRUCT, UNION -> members(r, b, off, depth, sb);
             case ARRAY -> array(r, b, off, depth, sb);
             case POINTER -> {
-                if (numeric(format)) number(raw(b, off, 8), 64, true, sb);
+                if (numeric(format)) number(raw(b, off, 8), 64, false, sb); // /d reads it signed all the same
                 else pointer(r, raw(b, off, 8), sb);
             }
             case ENUM -> {
@@ -92,7 +101,7 @@ final class GdbValue {
         Type e = r.target().resolved();
         long n = r.count();
         if (e.kind() == Type.Kind.BASE && e.size() == 1 && isChar(e) && !numeric(format)) {
-            // gdb drops one final NUL of a char array it prints whole (crash 8.0.2: s_id[32] shows 31 characters)
+            // gdb drops one final NUL of a char array it prints whole (crash 8.0.2: s_id[32] shows 31 characters), /s too
             long len = n > 0 && raw(b, off + (int) n - 1, 1) == 0 ? n - 1 : n;
             sb.append('"');
             for (long i = 0; i < Math.min(len, MAX_ELEMENTS); i++) sb.append(escape((int) raw(b, off + (int) i, 1), '"'));
@@ -160,8 +169,10 @@ final class GdbValue {
     }
 
     /**
-     * V of BITS bits in the format: hex of the bits (/z padded to the width); octal with a leading 0 and
-     * binary, both "0" for zero; /u unsigned; /d signed (gdb's /d reads every integer as signed); else by SIGNED.
+     * V of BITS bits in the format: hex of the bits (/z padded to the width; /a with the symbol of the
+     * address, as a pointer into the image shows it); octal with a leading 0 and binary, both "0" for
+     * zero; /c the low byte as a number, signed as the type is, and as a character; /u unsigned; /d
+     * signed (gdb's /d reads every integer as signed); else by SIGNED.
      */
     private void number(long v, int bits, boolean signed, StringBuilder sb) {
         long mask = bits >= 64 ? -1L : (1L << bits) - 1;
@@ -175,6 +186,12 @@ final class GdbValue {
             sb.append(u == 0 ? "0" : "0" + Long.toOctalString(u));
         } else if (format == 't') {
             sb.append(Long.toBinaryString(u));
+        } else if (format == 'c') {
+            sb.append(signed ? (long) (byte) v : v & 0xff).append(" '").append(escape((int) (v & 0xff), '\'')).append('\'');
+        } else if (format == 'a') {
+            sb.append("0x").append(Long.toHexString(u));
+            String sym = inImage(u) ? symbol(u) : null;
+            if (sym != null) sb.append(" <").append(sym).append('>');
         } else if (format == 'u') {
             sb.append(Long.toUnsignedString(u));
         } else if (format == 'd' || signed) {

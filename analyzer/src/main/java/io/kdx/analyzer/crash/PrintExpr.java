@@ -32,8 +32,8 @@ final class PrintExpr {
             int slash = cmd.indexOf('/');
             if (slash > 0) {
                 String f = cmd.substring(slash + 1);
-                if (f.length() != 1 || !GdbValue.numeric(f.charAt(0)))
-                    throw new CommandError("kdx prints the formats /x, /d, /u, /o, /t and /z, not /" + f);
+                if (f.length() != 1 || !GdbValue.known(f.charAt(0)))
+                    throw new CommandError("kdx prints the formats /x, /d, /u, /o, /t, /z, /c, /a and /s, not /" + f);
                 fmt = f.charAt(0);
             }
             words.addAll(args);
@@ -107,7 +107,7 @@ final class PrintExpr {
         return !before.isEmpty() && a.length() > 1 && !a.substring(1).chars().allMatch(c -> "dhxu".indexOf(c) >= 0);
     }
 
-    /** What gdb prints after "$N = " for EXPR in format FMT (0, 'h' radix 16, or one of gdb's /x /d /u /o /t /z). */
+    /** What gdb prints after "$N = " for EXPR in format FMT (0, 'h' radix 16, or one of gdb's /x /d /u /o /t /z /c /a /s). */
     static String answer(CrashSession s, String expr, char fmt) {
         return render(s, new CEval(s.kernel).eval(expr), fmt);
     }

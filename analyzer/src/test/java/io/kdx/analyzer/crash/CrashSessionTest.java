@@ -204,16 +204,21 @@ class CrashSessionTest {
     /**
      * gdb's other print formats as gdb spells them: /o octal with a leading 0, /t binary, both "0" for
      * zero, /u unsigned, /z hex padded to the type's width; over the bits of the type, so a negative
-     * short is 16 bits of ones. Pointers bare, char arrays as numbers. CrashFrontIT compares them with crash live.
+     * short is 16 bits of ones; /c the low byte, signed as its type, and its character; /a hex and the
+     * symbol; /s as without it. Pointers bare, char arrays as numbers. CrashFrontIT
+     * compares them with crash live.
      */
     @Test
     void printOtherFormats() throws Exception {
         Run r = run(String.join("\n", "p/o 8", "p/o 0", "p/t 5", "p/t 0", "p/o (short)-1", "p/t (unsigned char)-1", "p/u (char)-1",
-                "p/z (short)1", "p/z 0", "p/u -1", "p/o &init_task", "p/t init_task.comm[0]", "p/c 65") + "\n", true);
+                "p/z (short)1", "p/z 0", "p/u -1", "p/o &init_task", "p/t init_task.comm[0]", "p/c 321", "p/c -1", "p/c (unsigned char)200",
+                "p/a &init_task", "p/a 5", "p/s init_task.comm", "p/s init_task.pid", "p/f 1") + "\n", true);
         long initTask = kernel.symbol("init_task");
         assertEquals(List.of("$1 = 010", "$2 = 0", "$3 = 101", "$4 = 0", "$5 = 0177777", "$6 = 11111111", "$7 = 255", "$8 = 0x0001",
-                "$9 = 0x00000000", "$10 = 4294967295", "$11 = 0" + Long.toOctalString(initTask), "$12 = 1110011"), r.out().lines().toList());
-        assertEquals("p/c: kdx prints the formats /x, /d, /u, /o, /t and /z, not /c", r.err().strip());
+                "$9 = 0x00000000", "$10 = 4294967295", "$11 = 0" + Long.toOctalString(initTask), "$12 = 1110011", "$13 = 65 'A'",
+                "$14 = -1 '\\377'", "$15 = 200 '\\310'", String.format("$16 = 0x%x <init_task>", initTask), "$17 = 0x5",
+                "$18 = \"swapper/0\\000\\000\\000\\000\\000\\000\"", "$19 = 0"), r.out().lines().toList());
+        assertEquals("p/f: kdx prints the formats /x, /d, /u, /o, /t, /z, /c, /a and /s, not /f", r.err().strip());
     }
 
     /** p of a per-CPU variable with the sample's symbols from the dump: crash's declaration and addresses, and one CPU's instance. */
