@@ -91,6 +91,10 @@ final class CrashSession {
         return symLetters;
     }
 
+    /** The modules' part of sym -l, read on first use (SymList.modules), with what could not be read. */
+    List<SymList.ModuleLine> moduleLines;
+    final List<String> moduleProblems = new java.util.ArrayList<>();
+
     private List<String> structNames, symbolNames;
 
     /** Struct and union names for completion, read on first use. */

@@ -122,8 +122,9 @@ final class DataCommands {
      * sym [-l] [-q STRING] [NAME|ADDRESS…]: "ADDRESS (L) NAME", NAME+OFFSET inside a symbol, L the nm
      * letter crash prints: from the vmlinux's symbol table when the session has one (SymLetters), else
      * T inside the kernel text, B inside the bss, D elsewhere. -l lists the kernel's symbols and -q
-     * those whose name holds STRING, as crash keeps them (SymList); crash's module symbols after them
-     * are not listed. crash adds a text symbol's source file and line; kdx does not.
+     * those whose name holds STRING, as crash keeps them (SymList), the loaded modules' after them (sym -q
+     * and sym NAME|ADDRESS of a module symbol add " [MODULE]"). crash adds a text symbol's source file
+     * and line; kdx does not.
      */
     static void sym(CrashSession s, List<String> args, PrintStream out) {
         List<String> rest = new ArrayList<>();
@@ -132,6 +133,7 @@ final class DataCommands {
             String a = args.get(i);
             if (a.equals("-l") || a.equals("-L")) {
                 for (SymList.Sym x : SymList.kernel(s)) sb.append(x.line()).append('\n');
+                for (SymList.ModuleLine x : moduleLines(s)) sb.append(x.line()).append('\n');
             } else if (a.startsWith("-q")) {
                 String q = a.length() > 2 ? a.substring(2) : i + 1 < args.size() ? args.get(++i) : null;
                 if (q == null) throw new CommandError("option requires an argument -- 'q'");
@@ -139,6 +141,12 @@ final class DataCommands {
                 for (SymList.Sym x : SymList.kernel(s)) {
                     if (x.name().contains(q)) {
                         sb.append(x.line()).append('\n');
+                        found++;
+                    }
+                }
+                for (SymList.ModuleLine x : moduleLines(s)) {
+                    if (x.sym() != null && x.sym().name().contains(q)) {
+                        sb.append(x.symLine(x.address(), false)).append('\n');
                         found++;
                     }
                 }
@@ -159,6 +167,11 @@ final class DataCommands {
             String name, sym;
             if (n != null && (a.startsWith("0x") || a.length() >= 9)) {
                 addr = n;
+                SymList.ModuleLine m = moduleSymbolAt(s, addr);
+                if (m != null) {
+                    out.println(m.symLine(addr, true));
+                    continue;
+                }
                 SymbolHit h = s.kernel.symbols().lookup(addr - s.kernel.kaslrOffset());
                 if (h == null) throw new CommandError("invalid address: " + a);
                 name = h.offset() == 0 ? h.name() : h.name() + "+" + h.offset();
@@ -166,7 +179,13 @@ final class DataCommands {
                 start = addr - h.offset();
             } else {
                 addr = s.kernel.symbol(a);
-                if (addr == 0) throw new CommandError("invalid address or symbol: " + a);
+                if (addr == 0) { // a module's symbol: every module's of that name, as crash lists them
+                    List<String> lines = new ArrayList<>();
+                    for (SymList.ModuleLine x : moduleLines(s)) if (x.sym() != null && x.sym().name().equals(a)) lines.add(x.symLine(x.address(), true));
+                    if (lines.isEmpty()) throw new CommandError("invalid address or symbol: " + a);
+                    lines.forEach(out::println);
+                    continue;
+                }
                 name = a;
                 sym = a;
                 start = addr;
@@ -175,6 +194,27 @@ final class DataCommands {
             if (c == 0) c = letterWithoutSymtab(s, start);
             out.println(Long.toHexString(addr) + " (" + c + ") " + name); // no format: the same digits in every locale
         }
+    }
+
+    /** The modules' symbols in sym -l's order; what could not be read is said once, on the session's stderr. */
+    static List<SymList.ModuleLine> moduleLines(CrashSession s) {
+        if (s.moduleLines == null) {
+            s.moduleLines = SymList.modules(s, s.moduleProblems);
+            for (String p : s.moduleProblems) s.err.println("sym: " + p);
+        }
+        return s.moduleLines;
+    }
+
+    /** The module symbol an address inside a module's memory falls in (the greatest at or below it), or null outside every module. */
+    static SymList.ModuleLine moduleSymbolAt(CrashSession s, long addr) {
+        io.kdx.analyzer.stack.Modules.Module m = io.kdx.analyzer.stack.Modules.of(s.kernel).moduleHolding(addr);
+        if (m == null) return null;
+        SymList.ModuleLine best = null;
+        for (SymList.ModuleLine x : moduleLines(s)) {
+            if (x.sym() == null || !x.module().equals(m.name()) || Long.compareUnsigned(x.address(), addr) > 0) continue;
+            if (best == null || Long.compareUnsigned(x.address(), best.address()) > 0) best = x;
+        }
+        return best;
     }
 
     /** sym's letter for a symbol at ADDRESS when no vmlinux's symbol table says: T in the kernel text, B in the bss, D elsewhere. */

@@ -135,6 +135,33 @@ public final class Modules {
         return 0;
     }
 
+    /** A symbol of a module's symtab as the kernel keeps it: name, value, Elf64_Sym st_info. */
+    public record Entry(String name, long value, int info) {
+        public int type() { return info & 0xf; }
+        public int bind() { return info >>> 4; }
+    }
+
+    /**
+     * Every named symbol of the module's own symbol table (module->kallsyms: after init, the core
+     * symbols only), in symtab order; empty when the module keeps none. A read that fails ends the
+     * list there and throws, so a caller can say what it could not read.
+     */
+    public List<Entry> symbols(Module m) {
+        List<Entry> out = new ArrayList<>();
+        if (m.kallsyms == 0) return out;
+        long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
+        long num = k.readU32(m.kallsyms + k.offsetOf("mod_kallsyms", "num_symtab")) & 0xffff_ffffL;
+        long strtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "strtab"));
+        for (long i = 0; i < Math.min(num, 200_000); i++) {
+            long e = symtab + 24 * i; // Elf64_Sym: st_name u32, st_info, st_other, st_shndx u16, st_value, st_size
+            int nameOff = k.readU32(e);
+            if (nameOff == 0) continue;
+            String name = k.readCString(strtab + (nameOff & 0xffff_ffffL), 128);
+            if (!name.isEmpty()) out.add(new Entry(name, k.readU64(e + 8), k.readU8(e + 4)));
+        }
+        return out;
+    }
+
     public Module byName(String name) {
         for (Module m : list) if (m.name.equals(name)) return m;
         return null;
