@@ -119,20 +119,18 @@ public final class Modules {
     /** The address of the module's function {@code name}, or 0 (a linear scan of its symtab, for one oops ip). */
     public long address(Module m, String name) {
         if (m.kallsyms == 0) return 0;
+        long[] found = {0};
         try {
-            long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
-            long num = k.readU32(m.kallsyms + k.offsetOf("mod_kallsyms", "num_symtab")) & 0xffff_ffffL;
-            long strtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "strtab"));
-            for (long i = 0; i < Math.min(num, 200_000); i++) {
-                long e = symtab + 24 * i;
-                if ((k.readU8(e + 4) & 0xf) != 2) continue; // STT_FUNC
-                int nameOff = k.readU32(e);
-                if (name.equals(k.readCString(strtab + (nameOff & 0xffff_ffffL), 128))) return k.readU64(e + 8);
-            }
+            long strtab = strtab(m);
+            forEachSymbol(m, (e, info, value) -> {
+                if ((info & 0xf) != 2 || !name.equals(name(strtab, e))) return true; // STT_FUNC
+                found[0] = value;
+                return false;
+            });
         } catch (MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
             // unknown
         }
-        return 0;
+        return found[0];
     }
 
     /** A symbol of a module's symtab as the kernel keeps it: name, value, Elf64_Sym st_info. */
@@ -149,16 +147,12 @@ public final class Modules {
     public List<Entry> symbols(Module m) {
         List<Entry> out = new ArrayList<>();
         if (m.kallsyms == 0) return out;
-        long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
-        long num = k.readU32(m.kallsyms + k.offsetOf("mod_kallsyms", "num_symtab")) & 0xffff_ffffL;
-        long strtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "strtab"));
-        for (long i = 0; i < Math.min(num, 200_000); i++) {
-            long e = symtab + 24 * i; // Elf64_Sym: st_name u32, st_info, st_other, st_shndx u16, st_value, st_size
-            int nameOff = k.readU32(e);
-            if (nameOff == 0) continue;
-            String name = k.readCString(strtab + (nameOff & 0xffff_ffffL), 128);
-            if (!name.isEmpty()) out.add(new Entry(name, k.readU64(e + 8), k.readU8(e + 4)));
-        }
+        long strtab = strtab(m);
+        forEachSymbol(m, (e, info, value) -> {
+            String name = name(strtab, e);
+            if (!name.isEmpty()) out.add(new Entry(name, value, info));
+            return true;
+        });
         return out;
     }
 
@@ -168,28 +162,52 @@ public final class Modules {
     }
 
     private Sym lookup(Module m, long a, int sttType) {
-        if (m.kallsyms == 0) return null;
+        long[] best = {-1, 0}; // entry, value
         try {
-            long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
-            long num = k.readU32(m.kallsyms + k.offsetOf("mod_kallsyms", "num_symtab")) & 0xffff_ffffL;
-            long strtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "strtab"));
-            long best = -1, bestVal = 0;
-            for (long i = 0; i < Math.min(num, 200_000); i++) {
-                long e = symtab + 24 * i; // Elf64_Sym: st_name u32, st_info, st_other, st_shndx u16, st_value, st_size
-                long v = k.readU64(e + 8);
-                if (v == 0 || Long.compareUnsigned(v, a) > 0) continue;
-                int info = k.readU8(e + 4);
-                if ((info & 0xf) != sttType) continue; // STT_FUNC 2, STT_OBJECT 1
-                if (best < 0 || Long.compareUnsigned(v, bestVal) > 0) {
-                    best = i;
-                    bestVal = v;
+            forEachSymbol(m, (e, info, v) -> {
+                if (v != 0 && Long.compareUnsigned(v, a) <= 0 && (info & 0xf) == sttType // STT_FUNC 2, STT_OBJECT 1
+                        && (best[0] < 0 || Long.compareUnsigned(v, best[1]) > 0)) {
+                    best[0] = e;
+                    best[1] = v;
                 }
-            }
-            if (best < 0) return null;
-            int nameOff = k.readU32(symtab + 24 * best);
-            return new Sym(k.readCString(strtab + (nameOff & 0xffff_ffffL), 128), bestVal);
+                return true;
+            });
+            return best[0] < 0 ? null : new Sym(name(strtab(m), best[0]), best[1]);
         } catch (MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
             return null;
         }
+    }
+
+    /** What {@link #forEachSymbol} hands over per Elf64_Sym: its address, st_info, st_value; false stops the walk. */
+    private interface SymbolVisitor {
+        boolean visit(long entry, int info, long value);
+    }
+
+    /** Cap on a module's symtab entries: a corrupt num_symtab must not send a walk over gigabytes. */
+    private static final long MAX_SYMBOLS = 200_000;
+
+    /**
+     * The one bounded walk of a module's own symtab (module->kallsyms: Elf64_Sym {st_name u32,
+     * st_info, st_other, st_shndx u16, st_value, st_size}, num_symtab of them); names are read only
+     * where a caller asks ({@link #name}). Faults are thrown to the caller.
+     */
+    private void forEachSymbol(Module m, SymbolVisitor v) {
+        if (m.kallsyms == 0) return;
+        long symtab = k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "symtab"));
+        long num = k.readU32(m.kallsyms + k.offsetOf("mod_kallsyms", "num_symtab")) & 0xffff_ffffL;
+        for (long i = 0; i < Math.min(num, MAX_SYMBOLS); i++) {
+            long e = symtab + 24 * i;
+            if (!v.visit(e, k.readU8(e + 4), k.readU64(e + 8))) return;
+        }
+    }
+
+    private long strtab(Module m) {
+        return k.readPointer(m.kallsyms + k.offsetOf("mod_kallsyms", "strtab"));
+    }
+
+    /** The name of the Elf64_Sym at {@code entry} in the module's {@code strtab}; "" when st_name is 0. */
+    private String name(long strtab, long entry) {
+        long off = k.readU32(entry) & 0xffff_ffffL;
+        return off == 0 ? "" : k.readCString(strtab + off, 128);
     }
 }
