@@ -48,23 +48,7 @@ final class SymbolsPrefetch {
         synchronized (this) {
             taken = true;
         }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SymbolsException s) throw s;
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        return io.kdx.analyzer.concurrent.Await.result(task, SymbolsException.class);
     }
 
     /** Nobody will take the symbols: closes them now if they are open, else when their opening ends. */

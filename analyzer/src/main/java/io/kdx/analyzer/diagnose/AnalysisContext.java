@@ -132,22 +132,7 @@ public final class AnalysisContext {
      */
     private static <T> T joined(java.util.concurrent.FutureTask<T> read) {
         read.run(); // does nothing when it ran, or runs, elsewhere
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return read.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // finish the read: the analysis needs it
-                }
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        return io.kdx.analyzer.concurrent.Await.result(read, RuntimeException.class);
     }
 
     public Kernel kernel() {
