@@ -106,7 +106,9 @@ public record MemInfo(long memTotalKb, long memFreeKb, long buffersKb, long cach
     static long swapCache(Kernel k, long kb, List<Unreadable> gaps) {
         if (k.types().enumerator("NR_SWAPCACHE").isPresent()) return statRecord(k, "vm_node_stat", "NR_SWAPCACHE", kb, gaps);
         long nrSym = k.symbol("nr_swapfiles"), spacesSym = k.symbol("swapper_spaces");
-        String reading = "nr_swapfiles";
+        // where the walk is, to name what was read only when a read fails (no name per address space)
+        int step = 0, t = 0; // step: 0 nr_swapfiles, 1 swapper_spaces[t] (before 4.11), 2 nr_swapper_spaces[t], 3 swapper_spaces[t], 4 its [j]
+        long j = 0, spaces = 0, size = 0;
         try {
             int types = nrSym == 0 ? -1 : k.readU32(nrSym);
             if (types == 0) return 0; // no swap area was ever enabled: no swap cache
@@ -117,32 +119,37 @@ public record MemInfo(long memTotalKb, long memFreeKb, long buffersKb, long cach
                 return -1;
             }
             long nrpages = k.offsetOf("address_space", "nrpages");
+            size = k.sizeOf("address_space");
             long nrSpacesSym = k.symbol("nr_swapper_spaces");
             long pages = 0;
-            for (int t = 0; t < types; t++) {
+            for (t = 0; t < types; t++) {
                 if (nrSpacesSym == 0) { // before 4.11: swapper_spaces[MAX_SWAPFILES] of struct address_space
-                    reading = Fmt.format("swapper_spaces[%d].nrpages", t);
-                    pages += k.readU64(spacesSym + t * k.sizeOf("address_space") + nrpages);
+                    step = 1;
+                    pages += k.readU64(spacesSym + t * size + nrpages);
                     continue;
                 }
-                reading = Fmt.format("nr_swapper_spaces[%d]", t);
+                step = 2;
                 long n = Integer.toUnsignedLong(k.readU32(nrSpacesSym + 4L * t));
-                reading = Fmt.format("swapper_spaces[%d]", t);
-                long spaces = k.readPointer(spacesSym + 8L * t);
+                step = 3;
+                spaces = k.readPointer(spacesSym + 8L * t);
                 if (n == 0 || spaces == 0) continue; // a type swapped off, or its slot never used
                 if (n > MAX_SWAPPER_SPACES) {
                     gaps.add(Unreadable.of(Unreadable.MEMORY, "swap cache",
                             Fmt.format("SwapCached unknown: nr_swapper_spaces[%d] reads %d, more than any swap area needs", t, n)));
                     return -1;
                 }
-                long size = k.sizeOf("address_space");
-                for (long j = 0; j < n; j++) {
-                    reading = Fmt.format("address_space 0x%x .nrpages (swapper_spaces[%d][%d])", spaces + j * size, t, j);
-                    pages += k.readU64(spaces + j * size + nrpages);
-                }
+                step = 4;
+                for (j = 0; j < n; j++) pages += k.readU64(spaces + j * size + nrpages);
             }
             return pages * kb;
         } catch (MemoryFault e) {
+            String reading = switch (step) {
+                case 0 -> "nr_swapfiles";
+                case 1 -> Fmt.format("swapper_spaces[%d].nrpages", t);
+                case 2 -> Fmt.format("nr_swapper_spaces[%d]", t);
+                case 3 -> Fmt.format("swapper_spaces[%d]", t);
+                default -> Fmt.format("address_space 0x%x .nrpages (swapper_spaces[%d][%d])", spaces + j * size, t, j);
+            };
             gaps.add(Unreadable.of(Unreadable.MEMORY, reading, e, "SwapCached unknown: " + reading + " unreadable: " + e.getMessage()));
             return -1;
         } catch (MissingTypeException e) {
