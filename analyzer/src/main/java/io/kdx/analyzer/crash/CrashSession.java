@@ -91,9 +91,8 @@ final class CrashSession {
         return symLetters;
     }
 
-    /** The modules' part of sym -l, read on first use (SymList.modules), with what could not be read. */
+    /** The modules' part of sym -l, read on first use (DataCommands.moduleLines). */
     List<SymList.ModuleLine> moduleLines;
-    final List<String> moduleProblems = new java.util.ArrayList<>();
 
     private List<String> structNames, symbolNames;
 

@@ -199,8 +199,9 @@ final class DataCommands {
     /** The modules' symbols in sym -l's order; what could not be read is said once, on the session's stderr. */
     static List<SymList.ModuleLine> moduleLines(CrashSession s) {
         if (s.moduleLines == null) {
-            s.moduleLines = SymList.modules(s, s.moduleProblems);
-            for (String p : s.moduleProblems) s.err.println("sym: " + p);
+            List<String> problems = new ArrayList<>();
+            s.moduleLines = SymList.modules(s, problems);
+            for (String p : problems) s.err.println("sym: " + p);
         }
         return s.moduleLines;
     }
