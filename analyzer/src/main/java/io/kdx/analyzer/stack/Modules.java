@@ -162,17 +162,17 @@ public final class Modules {
     }
 
     private Sym lookup(Module m, long a, int sttType) {
-        long[] best = {-1, 0}; // entry, value
+        long[] best = {0, 0}; // entry (a kernel address, 0 while none is found), value
         try {
             forEachSymbol(m, (e, info, v) -> {
                 if (v != 0 && Long.compareUnsigned(v, a) <= 0 && (info & 0xf) == sttType // STT_FUNC 2, STT_OBJECT 1
-                        && (best[0] < 0 || Long.compareUnsigned(v, best[1]) > 0)) {
+                        && (best[0] == 0 || Long.compareUnsigned(v, best[1]) > 0)) {
                     best[0] = e;
                     best[1] = v;
                 }
                 return true;
             });
-            return best[0] < 0 ? null : new Sym(name(strtab(m), best[0]), best[1]);
+            return best[0] == 0 ? null : new Sym(name(strtab(m), best[0]), best[1]);
         } catch (MemoryFault | io.kdx.analyzer.kernel.MissingTypeException e) {
             return null;
         }
